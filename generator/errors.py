@@ -1,0 +1,150 @@
+"""Problems a user can cause, and the one exception that carries them.
+
+Every stage reports what is wrong with the user's files as a :class:`Problem`
+(file, line, column, field, message, hint) into a :class:`Problems` collector,
+so that one run shows *every* problem, not just the first. Only ``cli.py``
+prints them and chooses the exit code.
+
+Exception tree::
+
+    Exception
+    └── GoalpathError            carries a list of Problem; raised to stop a stage
+        └── ContentErrors        validation found errors: nothing is written
+
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the user's input, with where it is and how to fix it."""
+
+    file: str
+    """Path relative to the site folder, with forward slashes (``content/goals/x.md``)."""
+    line: int | None = None
+    """1-based line in the file (for CSV data: the 1-based row number incl. the header)."""
+    column: int | None = None
+    """1-based column, when known."""
+    field: str | None = None
+    """Dotted field path (``kpi.target.value``, ``cohorts[1].start``) or CSV column."""
+    message: str = ""
+    """What is wrong, in words a content author understands."""
+    hint: str | None = None
+    """How to fix it."""
+    severity: Severity = "error"
+
+    def format(self) -> str:
+        """``file:line:col: field: message (hint)`` — the one format every command prints."""
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        text = f"{where}: "
+        if self.severity == "warning":
+            text += "warning: "
+        if self.field:
+            text += f"{self.field}: "
+        text += self.message
+        if self.hint:
+            text += f" ({self.hint})"
+        return text
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "field": self.field,
+            "message": self.message,
+            "hint": self.hint,
+            "severity": self.severity,
+        }
+
+
+@dataclass
+class Problems:
+    """Collects problems from every stage; order of discovery is kept."""
+
+    items: list[Problem] = field(default_factory=list)
+
+    def add(self, problem: Problem) -> None:
+        if problem not in self.items:
+            self.items.append(problem)
+
+    def error(
+        self,
+        file: str,
+        message: str,
+        *,
+        line: int | None = None,
+        column: int | None = None,
+        field: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        self.add(Problem(file, line, column, field, message, hint, "error"))
+
+    def warning(
+        self,
+        file: str,
+        message: str,
+        *,
+        line: int | None = None,
+        column: int | None = None,
+        field: str | None = None,
+        hint: str | None = None,
+    ) -> None:
+        self.add(Problem(file, line, column, field, message, hint, "warning"))
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        for p in problems:
+            self.add(p)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.items if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.items if p.severity == "warning"]
+
+    def __iter__(self) -> Iterator[Problem]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def raise_if_errors(self) -> None:
+        if self.errors:
+            raise ContentErrors(list(self.items))
+
+
+class GoalpathError(Exception):
+    """Stops a stage because of the user's input; carries every problem found so far."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(p.format() for p in problems))
+
+    @classmethod
+    def single(
+        cls,
+        file: str,
+        message: str,
+        *,
+        line: int | None = None,
+        field: str | None = None,
+        hint: str | None = None,
+    ) -> GoalpathError:
+        return cls([Problem(file, line, None, field, message, hint, "error")])
+
+
+class ContentErrors(GoalpathError):
+    """Validation found at least one error; the build writes nothing."""

@@ -1,0 +1,223 @@
+"""The content contract as typed, frozen models: what a goal, path and page may say.
+
+Each field has a one-line docstring; ``docs/content.md`` documents the same fields
+for authors. ``extra="forbid"`` lets the validator find unknown fields, which it
+reports as warnings with a "did you mean" (see ``model.py``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+Slug = Annotated[str, Field(min_length=1, max_length=80)]
+"""Checked against SLUG_RE by the validator (so the message can say how to fix it)."""
+
+Level = Annotated[int, Field(ge=0, le=5)]
+ActivityKind = Literal[
+    "course", "workshop", "practice", "on-the-job", "reflection", "assessment", "coaching"
+]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Dated(_Model):
+    value: float
+    """The KPI value."""
+    date: dt.date
+    """When: for a target, the deadline."""
+
+
+class Baseline(_Model):
+    value: float | None = None
+    """Baseline value; or give ``window`` to take the mean of the data in it."""
+    date: dt.date | None = None
+    """When the baseline was measured."""
+    window: tuple[dt.date, dt.date] | None = None
+    """``[start, end]``: the baseline is the mean of the KPI data in this window."""
+
+    @model_validator(mode="after")
+    def _one_way(self) -> Baseline:
+        if self.value is None and self.window is None:
+            raise ValueError("give a value (with a date) or a window: [start, end]")
+        if self.window and self.window[0] > self.window[1]:
+            raise ValueError("the window's start is after its end")
+        return self
+
+    @property
+    def as_of(self) -> dt.date | None:
+        """The baseline's date: its own, or the end of its window."""
+        return self.date or (self.window[1] if self.window else None)
+
+
+class Kpi(_Model):
+    metric: str = Field(min_length=1)
+    """Name of the metric in the KPI data (``metric`` column)."""
+    unit: str = ""
+    """Unit shown beside values, e.g. ``errors / 1000 doses``."""
+    direction: Literal["increase", "decrease"]
+    """Whether the goal is to raise or lower the number."""
+    baseline: Baseline | None = None
+    """Where we started."""
+    target: Dated
+    """Where we want to be, and by when (the deadline)."""
+    milestones: list[Dated] = []
+    """Intermediate targets; without them the straight line baseline → target is expected."""
+    agg: Literal["mean", "sum"] = "mean"
+    """How observations combine into a period: mean (rates) or sum (counts)."""
+    group: str = ""
+    """KPI group that is the goal's own series; empty = the whole organisation's rows."""
+
+
+class Monitoring(_Model):
+    cadence: Literal["weekly", "monthly", "quarterly"] = "monthly"
+    """How often the goal is reviewed."""
+    control_group: str | None = None
+    """KPI group (or cohort id) that does not train: the comparison for impact."""
+    evidence: list[str] = []
+    """Sources of evidence beyond the KPI (incident reports, surveys …)."""
+
+
+class Action(_Model):
+    title: str = Field(min_length=1)
+    """What will be done."""
+    training: bool = False
+    """Whether the action is training (learning paths are training by definition)."""
+
+
+class Costs(_Model):
+    training: float = Field(default=0.0, ge=0)
+    """Direct training cost (design, delivery, licences)."""
+    backfill: float = Field(default=0.0, ge=0)
+    """Cost of people's time away from work."""
+    other: float = Field(default=0.0, ge=0)
+    """Anything else attributable to the programme."""
+    currency: str = "EUR"
+    """Currency code shown with money."""
+
+    @property
+    def total(self) -> float:
+        return self.training + self.backfill + self.other
+
+
+class Checkin(_Model):
+    date: dt.date
+    """Date of the owner's check-in."""
+    confidence: int = Field(ge=1, le=10)
+    """Owner's confidence the goal will be reached, 1 (none) – 10 (certain)."""
+    note: str = ""
+    """What the owner said."""
+
+
+class GoalMeta(_Model):
+    id: Slug
+    """Slug; defaults to the file name."""
+    title: str = Field(min_length=1)
+    """What the goal changes, in one line."""
+    owner: str = Field(min_length=1)
+    """Who is accountable."""
+    department: str = ""
+    """Department or function; the dashboard groups by it."""
+    parent: str | None = None
+    """Id of the goal this one serves (alignment tree)."""
+    target_groups: list[str] = []
+    """Whose behaviour must change (teams, roles)."""
+    kpi: Kpi
+    """The number that should move."""
+    learning_paths: list[str] = []
+    """Ids of the learning paths meant to move it."""
+    skills: dict[str, Level] = {}
+    """Required level (0–5) per skill."""
+    leading_indicators: list[str] = []
+    """Early signals: ``course_completion``, ``assessment_score`` or a KPI metric name."""
+    monitoring: Monitoring = Monitoring()
+    """How progress is reviewed and compared."""
+    actions: list[Action] = []
+    """Actions, training and other (a string is an action's title)."""
+    costs: Costs | None = None
+    """Programme costs, for ROI."""
+    benefit_per_unit: float | None = None
+    """Money value of one KPI unit of change, for ROI."""
+    tags: list[str] = []
+    """Free labels for filtering."""
+    checkins: list[Checkin] = []
+    """Owner check-ins with confidence."""
+
+    @field_validator("actions", mode="before")
+    @classmethod
+    def _actions_from_text(cls, v: Any) -> Any:
+        if isinstance(v, list):
+            return [{"title": a} if isinstance(a, str) else a for a in v]
+        return v
+
+
+class Cohort(_Model):
+    id: Slug
+    """Slug, unique within the path; also the default KPI group of the cohort."""
+    name: str = ""
+    """Display name."""
+    start: dt.date
+    """First day of week 1."""
+    size: int | None = Field(default=None, ge=0)
+    """Planned number of people."""
+    group: str | None = None
+    """KPI group whose series is this cohort's; default: the cohort id."""
+
+    @property
+    def kpi_group(self) -> str:
+        return self.group or self.id
+
+    @property
+    def label(self) -> str:
+        return self.name or self.id
+
+
+class Activity(_Model):
+    id: Slug
+    """Slug, unique within the path; the ``activity`` column in learning data."""
+    title: str = Field(min_length=1)
+    """What learners do."""
+    kind: ActivityKind
+    """course, workshop, practice, on-the-job, reflection, assessment or coaching."""
+    week: int = Field(ge=1, le=520)
+    """Week after the cohort's start (week 1 = the first week)."""
+    hours: float | None = Field(default=None, ge=0)
+    """Expected effort."""
+    skills: list[str] = []
+    """Skills the activity builds."""
+    pass_score: float | None = Field(default=None, ge=0, le=100)
+    """Assessments: score needed to pass (0–100)."""
+
+
+class PathMeta(_Model):
+    id: Slug
+    """Slug; defaults to the file name."""
+    title: str = Field(min_length=1)
+    """Name of the learning path."""
+    goals: list[str] = []
+    """Ids of the goals it serves (also inferred from the goals' ``learning_paths``)."""
+    format: Literal["online", "classroom", "blended"] = "blended"
+    """How it is delivered."""
+    summary: str = ""
+    """One-sentence description for lists."""
+    cohorts: list[Cohort] = Field(min_length=1)
+    """Groups that take the path, each with its start date."""
+    activities: list[Activity] = Field(min_length=1)
+    """What learners do, week by week."""
+
+
+class PageMeta(_Model):
+    id: Slug
+    """Slug; defaults to the file name; the page is written to ``/<id>/``."""
+    title: str = Field(min_length=1)
+    """Page title."""
+    order: int = 100
+    """Position in the navigation (lower first)."""
+    nav: bool = True
+    """Whether the page appears in the navigation."""
