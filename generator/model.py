@@ -20,6 +20,11 @@ from .content import FieldPath, SourceDoc, dotted
 from .errors import Problems
 from .schema import SLUG_RE, Activity, Cohort, GoalMeta, PageMeta, PathMeta
 
+RESERVED_PAGE_IDS = frozenset(
+    {"goals", "paths", "assets", "api", "timeline", "alignment", "skills", "reviews", "search"}
+)
+"""Top-level folders the generator writes itself; a page may not take one of these ids."""
+
 # ---------------------------------------------------------------- typed site
 
 
@@ -291,13 +296,10 @@ def validate_site(
     docs: Mapping[str, list[SourceDoc]],
     config: SiteConfig,
     problems: Problems,
-    *,
-    kpi_groups: set[str] | None = None,
 ) -> Site:
     """Turn source docs into a typed site; every problem goes to ``problems``.
 
-    ``kpi_groups``, when given, are the group names present in the KPI data, so a
-    ``control_group`` naming neither a cohort nor a data group is reported.
+    References that only the data can confirm are checked by ``check_against_data``.
     """
     goal_metas: dict[str, tuple[GoalMeta, SourceDoc]] = {}
     path_metas: dict[str, tuple[PathMeta, SourceDoc]] = {}
@@ -323,6 +325,15 @@ def validate_site(
                     "give each file its own id",
                 )
                 continue
+            if kind == "pages" and ident in RESERVED_PAGE_IDS:
+                _error_at(
+                    problems,
+                    doc,
+                    ("id",) if "id" in doc.meta else (),
+                    f"'{ident}' is reserved for the generator's own pages",
+                    "rename the file or set another id",
+                )
+                continue
             first_seen[ident] = doc
             parsed = _parse(model, doc, {**doc.meta, "id": ident}, problems)
             if parsed is not None:
@@ -331,7 +342,7 @@ def validate_site(
 
     _check_goal_rules(goal_metas, problems)
     _check_path_rules(path_metas, problems)
-    _check_references(goal_metas, path_metas, problems, kpi_groups, declared)
+    _check_references(goal_metas, path_metas, problems, declared)
 
     goal_paths: dict[str, list[str]] = {
         g: list(m.learning_paths) for g, (m, _) in goal_metas.items()
@@ -438,14 +449,11 @@ def _check_references(
     goals: dict[str, tuple[GoalMeta, SourceDoc]],
     paths: dict[str, tuple[PathMeta, SourceDoc]],
     problems: Problems,
-    kpi_groups: set[str] | None,
     declared: dict[str, set[str]],
 ) -> None:
     # A file that exists but failed validation has its own errors: don't cascade.
     known_goals = declared.get("goals", set()) | set(goals)
     known_paths = declared.get("paths", set()) | set(paths)
-    cohort_ids = {c.id for m, _ in paths.values() for c in m.cohorts}
-    cohort_groups = {c.kpi_group for m, _ in paths.values() for c in m.cohorts}
     for gid, (m, doc) in goals.items():
         if m.parent is not None and m.parent not in known_goals:
             _error_at(
@@ -464,16 +472,6 @@ def _check_references(
                     f"unknown learning path '{p}'",
                     _suggest(p, paths) or "use the id of a file in content/paths/",
                 )
-        cg = m.monitoring.control_group
-        known_groups = cohort_ids | cohort_groups | (kpi_groups or set())
-        if cg is not None and kpi_groups is not None and cg not in known_groups:
-            _error_at(
-                problems,
-                doc,
-                ("monitoring", "control_group"),
-                f"unknown group or cohort '{cg}'",
-                _suggest(cg, known_groups) or "name a cohort id or a group in the KPI data",
-            )
         _check_cycle(gid, goals, doc, problems)
     for m, doc in paths.values():
         for i, g in enumerate(m.goals):
@@ -509,3 +507,34 @@ def _check_cycle(
             return
         chain.append(parent)
         parent = goals[parent][0].parent
+
+
+def check_against_data(site: Site, dataset: Any, problems: Problems) -> None:
+    """Content references that only the data can confirm: groups, metrics, activities."""
+    kpis = dataset.kpis
+    groups = set(kpis["group"].unique()) if len(kpis) else set()
+    metrics = set(kpis["metric"].unique()) if len(kpis) else set()
+    cohorts = {c.id for p in site.paths.values() for c in p.meta.cohorts}
+    cohort_groups = {c.kpi_group for p in site.paths.values() for c in p.meta.cohorts}
+    for goal in site.goals.values():
+        doc, m = goal.source, goal.meta
+        cg = m.monitoring.control_group
+        if cg is not None and cg not in groups | cohorts | cohort_groups:
+            _error_at(
+                problems,
+                doc,
+                ("monitoring", "control_group"),
+                f"unknown group or cohort '{cg}'",
+                _suggest(cg, groups | cohorts) or "name a cohort id or a group in the KPI data",
+            )
+        if m.kpi.metric not in metrics:
+            pos = doc.where(("kpi", "metric"))
+            problems.warning(
+                doc.rel,
+                f"no KPI data for metric '{m.kpi.metric}' yet; the goal shows 'no data'",
+                line=pos.line if pos else None,
+                column=pos.column if pos else None,
+                field="kpi.metric",
+                hint=_suggest(m.kpi.metric, metrics)
+                or f"add rows to {dataset.sources.get('kpis') or 'data/kpis.csv'}",
+            )

@@ -1,0 +1,221 @@
+"""Orchestrate a build: load → validate → analyse → chart → render → write.
+
+:class:`SiteBuilder` keeps the rendered pages of its last build keyed by a hash of
+their inputs, so a rebuild after a one-file edit renders only the pages that read
+that file (``goalpath serve``); the output is still assembled complete in a staging
+folder and swapped in atomically, so it is always identical to a clean build.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import output
+from .config import SiteConfig, load_config
+from .content import SourceDoc, discover, read_source
+from .errors import GoalpathError, Problem, Problems
+from .model import Site, check_against_data, validate_site
+
+log = logging.getLogger(__name__)
+
+CACHE_DIR = ".goalpath-cache"
+"""Per-site cache (the Vega bundle); safe to delete, never committed."""
+
+Progress = Callable[[int, int], None]
+"""Called as progress(done, total) while pages render."""
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    ok: bool
+    problems: list[Problem]
+    pages: int = 0
+    """Pages rendered in this build (the rest were reused from the previous build)."""
+    reused: int = 0
+    files: int = 0
+    """Files written in all."""
+    seconds: float = 0.0
+    out: Path | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """Everything validated, ready for analysis."""
+
+    config: SiteConfig
+    site: Site
+    dataset: Any
+
+
+def load_inputs(root: Path, problems: Problems, *, base_url: str | None = None) -> Inputs | None:
+    """Load and validate config, content and data; None when anything is an error."""
+    from .data import load_dataset
+
+    config = load_config(root, problems)
+    if base_url is not None:
+        from dataclasses import replace
+
+        config = replace(
+            config, base_url=base_url if not base_url or base_url.endswith("/") else base_url + "/"
+        )
+    docs: dict[str, list[SourceDoc]] = {}
+    for kind, files in discover(root).items():
+        docs[kind] = [d for f in files if (d := read_source(root, kind, f, problems)) is not None]
+    site = validate_site(docs, config, problems)
+    agg = {g.meta.kpi.metric: g.meta.kpi.agg for g in site.goals.values()}
+    dataset = load_dataset(root, config.data, problems, kpi_agg=agg, period=config.period)
+    check_against_data(site, dataset, problems)
+    if problems.errors:
+        return None
+    return Inputs(config, site, dataset)
+
+
+def check_site(root: Path) -> Problems:
+    """``goalpath check``: validate everything, write nothing."""
+    problems = Problems()
+    try:
+        load_inputs(root, problems)
+    except GoalpathError as exc:
+        problems.extend(exc.problems)
+    return problems
+
+
+class SiteBuilder:
+    """Builds one site folder into one output folder, reusing unchanged pages."""
+
+    def __init__(
+        self,
+        root: Path,
+        out: Path | None = None,
+        *,
+        base_url: str | None = None,
+        today: dt.date | None = None,
+        progress: Progress | None = None,
+        strict: bool = False,
+    ) -> None:
+        self.root = root.resolve()
+        self.out = (out or self.root / "build").resolve()
+        self.base_url = base_url
+        self.today = today
+        self.progress = progress
+        self.strict = strict
+        self._page_cache: dict[str, tuple[str, str]] = {}
+        self._assets: dict[str, bytes] = {}
+
+    def build(self, changed: frozenset[Path] | None = None) -> BuildResult:
+        """Full build when ``changed`` is None; otherwise reuse pages whose inputs are unchanged.
+
+        ``changed`` is advisory: page reuse is decided by input hashes, so the result
+        equals a clean build whatever is passed.
+        """
+        t0 = time.perf_counter()
+        problems = Problems()
+        timings: dict[str, float] = {}
+        reason = output.check_output_dir(self.out, self.root)
+        if reason:
+            problems.error(
+                self.out.as_posix(),
+                f"will not write the site here: {reason}",
+                hint="choose another --out folder",
+            )
+            return BuildResult(False, list(problems), seconds=time.perf_counter() - t0)
+        try:
+            inputs = load_inputs(self.root, problems, base_url=self.base_url)
+            timings["load"] = time.perf_counter() - t0
+            if inputs is None or (self.strict and problems.warnings):
+                return BuildResult(False, list(problems), seconds=time.perf_counter() - t0)
+            files, rendered, reused = self._render(inputs, timings)
+            t = time.perf_counter()
+            staging = output.new_staging_dir(self.out)
+            try:
+                writer = output.OutputWriter(staging)
+                for rel, content in files.items():
+                    writer.write(rel, content)
+                output.swap_into_place(staging, self.out)
+            except BaseException:
+                output.discard(staging)
+                raise
+            timings["write"] = time.perf_counter() - t
+        except GoalpathError as exc:
+            problems.extend(exc.problems)
+            return BuildResult(False, list(problems), seconds=time.perf_counter() - t0)
+        return BuildResult(
+            True,
+            list(problems),
+            pages=rendered,
+            reused=reused,
+            files=len(files),
+            seconds=time.perf_counter() - t0,
+            out=self.out,
+            timings=timings,
+        )
+
+    def _render(self, inputs: Inputs, timings: dict[str, float]) -> tuple[dict[str, Any], int, int]:
+        from .analysis.site import analyse_site
+        from .assets import collect_assets
+        from .charts import build_charts
+        from .pages import build_jobs, job_key
+        from .render import RenderState, fingerprint, make_env, render_job, template_problem
+        from .theme import resolve_theme
+        from .views import build_extra, data_files
+
+        t = time.perf_counter()
+        site = inputs.site
+        theme = resolve_theme(self.root, site.config.theme)
+        analysis = analyse_site(site, inputs.dataset, today=self.today)
+        timings["analyse"] = time.perf_counter() - t
+        t = time.perf_counter()
+        charts = build_charts(site, analysis)
+        extra = build_extra(site, analysis, charts)
+        timings["chart"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        import jinja2
+
+        env = make_env(theme)
+        state = RenderState(site, theme, analysis, charts, extra)
+        theme_sig = [(p.as_posix(), p.stat().st_mtime_ns, p.stat().st_size) for p in theme.files()]
+        global_key = fingerprint(
+            repr(site.config),
+            theme_sig,
+            inputs.dataset.fingerprint,
+            [(p.meta.id, p.meta.title, p.meta.order, p.meta.nav) for p in site.pages.values()],
+            str(analysis.as_of),
+            self.today,
+        )
+        jobs = build_jobs(state)
+        files: dict[str, Any] = {}
+        new_cache: dict[str, tuple[str, str]] = {}
+        rendered = reused = 0
+        errors: list[Problem] = []
+        for i, job in enumerate(jobs):
+            key = job_key(job, global_key)
+            cached = self._page_cache.get(job.out)
+            if cached is not None and cached[0] == key:
+                html = cached[1]
+                reused += 1
+            else:
+                try:
+                    html = render_job(env, job)
+                except jinja2.TemplateError as exc:
+                    errors.append(template_problem(exc, theme))
+                    continue
+                rendered += 1
+            files[job.out] = html
+            new_cache[job.out] = (key, html)
+            if self.progress:
+                self.progress(i + 1, len(jobs))
+        if errors:
+            raise GoalpathError(errors)
+        self._page_cache = new_cache
+        files.update(data_files(site, analysis, state))
+        files.update(collect_assets(theme, self._assets, self.root / CACHE_DIR))
+        timings["render"] = time.perf_counter() - t
+        return files, rendered, reused

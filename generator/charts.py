@@ -1,0 +1,558 @@
+"""Chart specs: Vega-Lite dicts made with Altair, no HTML, no files.
+
+Each chart is defined once with Altair against *named* datasets and turned into a
+dict once per process (``functools.cache``: Altair costs ~30 ms a chart); a page
+only fills in its own rows under ``datasets`` (a dict copy: well under 1 ms).
+Every chart carries a one-sentence summary and a data table for screen readers
+and print.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+STATUS_COLOURS = {
+    "on-track": "#1e7d46",
+    "at-risk": "#c98500",
+    "off-track": "#b3261e",
+    "achieved": "#1b5e9e",
+    "not-started": "#8a94a6",
+    "no-data": "#8a94a6",
+    "stale": "#8a94a6",
+}
+KIND_COLOURS = {
+    "course": "#2356a8",
+    "workshop": "#c98500",
+    "practice": "#1e7d46",
+    "on-the-job": "#4f9d69",
+    "reflection": "#8a5cc2",
+    "assessment": "#b3261e",
+    "coaching": "#0f8a8a",
+}
+FONT = "system-ui, -apple-system, Segoe UI, Roboto, Helvetica Neue, Arial, sans-serif"
+
+
+@dataclass(frozen=True)
+class Table:
+    columns: Sequence[str]
+    rows: Sequence[Sequence[str]]
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    spec: dict[str, Any]
+    summary: str
+    title: str = ""
+    table: Table | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _config() -> dict[str, Any]:
+    return {
+        "font": FONT,
+        "view": {"stroke": None},
+        "axis": {"labelColor": "#5b6576", "titleColor": "#5b6576", "gridColor": "#eceff3"},
+        "legend": {"orient": "bottom", "labelColor": "#1d2430", "titleColor": "#5b6576"},
+    }
+
+
+def _fill(template: dict[str, Any], **datasets: list[dict[str, Any]]) -> dict[str, Any]:
+    spec = dict(template)
+    spec["datasets"] = {name: _clean_rows(rows) for name, rows in datasets.items()}
+    return spec
+
+
+def _clean_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """JSON-safe rows: NaN/inf become null (Vega ignores them; JSON has no NaN)."""
+    out = []
+    for row in rows:
+        clean = {}
+        for k, v in row.items():
+            if isinstance(v, float) and (math.isnan(v) or math.isinf(v)):
+                v = None
+            elif hasattr(v, "isoformat"):
+                v = v.isoformat()[:10]
+            clean[k] = v
+        out.append(clean)
+    return out
+
+
+# ---------------------------------------------------------------- KPI over time
+
+
+@functools.cache
+def _kpi_template() -> dict[str, Any]:
+    import altair as alt
+
+    x = alt.X("date:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=6))
+    band = (
+        alt.Chart(alt.Data(name="forecast"))
+        .mark_area(opacity=0.18, color="#7f8aa0")
+        .encode(x=x, y="low:Q", y2="high:Q")
+    )
+    forecast = (
+        alt.Chart(alt.Data(name="forecast"))
+        .mark_line(strokeDash=[2, 3], color="#5b6576")
+        .encode(
+            x=x,
+            y="value:Q",
+            tooltip=[
+                alt.Tooltip("date:T", title="Forecast for", format="%d %b %Y"),
+                alt.Tooltip("value:Q", title="Forecast", format=".3~g"),
+                alt.Tooltip("low:Q", title="Low (95%)", format=".3~g"),
+                alt.Tooltip("high:Q", title="High (95%)", format=".3~g"),
+            ],
+        )
+    )
+    training = (
+        alt.Chart(alt.Data(name="training"))
+        .mark_rect(opacity=0.10)
+        .encode(
+            x=x,
+            x2="end:T",
+            color=alt.Color("label:N", legend=None, scale=alt.Scale(scheme="tableau10")),
+            tooltip=[
+                alt.Tooltip("label:N", title="Training"),
+                alt.Tooltip("date:T", title="From", format="%d %b %Y"),
+                alt.Tooltip("end:T", title="To", format="%d %b %Y"),
+            ],
+        )
+    )
+    training_label = (
+        alt.Chart(alt.Data(name="training"))
+        .mark_text(align="left", baseline="top", dx=3, dy=3, fontSize=10, color="#5b6576")
+        .encode(x=x, y=alt.value(0), text="short:N")
+    )
+    expected = (
+        alt.Chart(alt.Data(name="expected"))
+        .mark_line(strokeDash=[6, 4], color="#1d2430", opacity=0.55)
+        .encode(
+            x=x,
+            y="value:Q",
+            tooltip=[
+                alt.Tooltip("date:T", title="Plan at", format="%d %b %Y"),
+                alt.Tooltip("value:Q", title="Expected", format=".3~g"),
+            ],
+        )
+    )
+    refs = (
+        alt.Chart(alt.Data(name="refs"))
+        .mark_rule(strokeWidth=1.5)
+        .encode(
+            y="value:Q",
+            color=alt.Color(
+                "kind:N",
+                legend=None,
+                scale=alt.Scale(domain=["Baseline", "Target"], range=["#8a94a6", "#1e7d46"]),
+            ),
+            tooltip=[alt.Tooltip("kind:N", title=" "), alt.Tooltip("value:Q", format=".3~g")],
+        )
+    )
+    ref_labels = (
+        alt.Chart(alt.Data(name="refs"))
+        .mark_text(align="right", baseline="bottom", dy=-2, fontSize=11, color="#5b6576")
+        .encode(y="value:Q", x=alt.value("width"), text="label:N")
+    )
+    actual = (
+        alt.Chart(alt.Data(name="series"))
+        .mark_line(point=alt.OverlayMarkDef(size=28), strokeWidth=2.2)
+        .encode(
+            x=x,
+            y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=False)),
+            color=alt.Color(
+                "series:N",
+                title=None,
+                scale=alt.Scale(range=["#1d2430", "#2356a8", "#c98500", "#8a5cc2", "#0f8a8a"]),
+                sort=alt.EncodingSortField("order", op="min"),
+            ),
+            tooltip=[
+                alt.Tooltip("series:N", title="Series"),
+                alt.Tooltip("label:N", title="Period"),
+                alt.Tooltip("value:Q", title="Value", format=".3~g"),
+            ],
+        )
+    )
+    chart = alt.layer(
+        training, training_label, band, forecast, expected, refs, ref_labels, actual
+    ).resolve_scale(color="independent")
+    spec = chart.properties(width="container", height=280).to_dict()
+    spec["config"] = _config()
+    return spec
+
+
+def kpi_chart(
+    *,
+    series: list[dict[str, Any]],
+    expected: list[dict[str, Any]],
+    forecast: list[dict[str, Any]],
+    training: list[dict[str, Any]],
+    refs: list[dict[str, Any]],
+    summary: str,
+    unit: str,
+    title: str,
+) -> ChartSpec:
+    """Rows — ``series``: date, value, series, label, order; ``training``: date, end,
+    label, short; ``refs``: value, kind (Baseline|Target), label; ``expected``: date,
+    value; ``forecast``: date, value, low, high.
+    """
+    spec = _fill(
+        _kpi_template(),
+        series=series,
+        expected=expected,
+        forecast=forecast,
+        training=training,
+        refs=refs,
+    )
+    rows = [[r["label"], r["series"], _fmt(r["value"])] for r in series]
+    return ChartSpec(
+        spec,
+        summary,
+        title,
+        Table(["Period", "Series", f"Value ({unit})" if unit else "Value"], rows),
+    )
+
+
+# ---------------------------------------------------------------- impact
+
+
+@functools.cache
+def _impact_template() -> dict[str, Any]:
+    import altair as alt
+
+    slope = (
+        alt.Chart(alt.Data(name="means"))
+        .mark_line(point=alt.OverlayMarkDef(size=60), strokeWidth=2.5)
+        .encode(
+            x=alt.X(
+                "window:N",
+                title=None,
+                sort=["Before training", "After training"],
+                axis=alt.Axis(labelAngle=0),
+            ),
+            y=alt.Y("value:Q", title=None, scale=alt.Scale(zero=False)),
+            color=alt.Color(
+                "group:N",
+                title=None,
+                scale=alt.Scale(range=["#2356a8", "#8a94a6", "#c98500", "#8a5cc2"]),
+            ),
+            detail="panel:N",
+            tooltip=[
+                alt.Tooltip("group:N", title="Group"),
+                alt.Tooltip("window:N", title="Window"),
+                alt.Tooltip("value:Q", title="Mean", format=".3~g"),
+                alt.Tooltip("n:Q", title="Periods"),
+            ],
+        )
+        .properties(width=220, height=220, title="Group means before and after")
+    )
+    est = alt.Chart(alt.Data(name="estimates"))
+    interval = est.mark_rule(strokeWidth=3, color="#2356a8").encode(
+        y=alt.Y("cohort:N", title=None),
+        x=alt.X("ci_low:Q", title="Effect of training (KPI units, 95% CI)"),
+        x2="ci_high:Q",
+    )
+    point = est.mark_point(filled=True, size=90, color="#2356a8").encode(
+        y="cohort:N",
+        x="estimate:Q",
+        tooltip=[
+            alt.Tooltip("cohort:N", title="Cohort"),
+            alt.Tooltip("method:N", title="Method"),
+            alt.Tooltip("estimate:Q", title="Estimate", format=".3~g"),
+            alt.Tooltip("ci_low:Q", title="95% CI low", format=".3~g"),
+            alt.Tooltip("ci_high:Q", title="95% CI high", format=".3~g"),
+            alt.Tooltip("evidence:N", title="Evidence"),
+        ],
+    )
+    zero = (
+        alt.Chart(alt.Data(name="zero"))
+        .mark_rule(color="#1d2430", strokeDash=[3, 3])
+        .encode(x="x:Q")
+    )
+    right = alt.layer(zero, interval, point).properties(
+        width=300, height=alt.Step(42), title="Estimated effect"
+    )
+    spec = alt.hconcat(slope, right).resolve_scale(color="independent").to_dict()
+    spec["config"] = _config()
+    return spec
+
+
+def impact_chart(
+    *, means: list[dict[str, Any]], estimates: list[dict[str, Any]], summary: str, unit: str
+) -> ChartSpec:
+    spec = _fill(_impact_template(), means=means, estimates=estimates, zero=[{"x": 0}])
+    rows = [
+        [
+            e["cohort"],
+            e["method"],
+            _fmt(e["estimate"]),
+            f"{_fmt(e['ci_low'])} to {_fmt(e['ci_high'])}",
+            e["evidence"],
+        ]
+        for e in estimates
+    ]
+    return ChartSpec(
+        spec,
+        summary,
+        "Impact: trained group against comparison",
+        Table(
+            ["Cohort", "Method", f"Effect ({unit})" if unit else "Effect", "95% CI", "Evidence"],
+            rows,
+        ),
+    )
+
+
+# ---------------------------------------------------------------- learning funnel
+
+
+@functools.cache
+def _funnel_template() -> dict[str, Any]:
+    import altair as alt
+
+    stages = ["Enrolled", "Started", "Completed", "Passed"]
+    base = alt.Chart(alt.Data(name="funnel")).encode(
+        y=alt.Y("stage:N", sort=stages, title=None),
+        yOffset=alt.YOffset("cohort:N"),
+        x=alt.X("count:Q", title="People"),
+        color=alt.Color("cohort:N", title=None, scale=alt.Scale(scheme="tableau10")),
+    )
+    bars = base.mark_bar(cornerRadiusEnd=3).encode(
+        tooltip=[
+            alt.Tooltip("cohort:N", title="Cohort"),
+            alt.Tooltip("stage:N", title="Stage"),
+            alt.Tooltip("count:Q", title="People"),
+            alt.Tooltip("rate:N", title="Share of enrolled"),
+        ]
+    )
+    labels = base.mark_text(align="left", dx=4, fontSize=11, color="#1d2430").encode(text="rate:N")
+    spec = alt.layer(bars, labels).properties(width="container", height=alt.Step(16)).to_dict()
+    spec["config"] = _config()
+    return spec
+
+
+def funnel_chart(rows: list[dict[str, Any]], *, summary: str, table: Table) -> ChartSpec:
+    """``rows``: cohort, stage (Enrolled|Started|Completed|Passed), count, rate (text)."""
+    return ChartSpec(_fill(_funnel_template(), funnel=rows), summary, "Learning funnel", table)
+
+
+# ---------------------------------------------------------------- leading indicators
+
+
+@functools.cache
+def _leading_template() -> dict[str, Any]:
+    import altair as alt
+
+    chart = (
+        alt.Chart(alt.Data(name="leading"))
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("date:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0)),
+            y=alt.Y("value:Q", title=None),
+            color=alt.Color("indicator:N", title=None, scale=alt.Scale(scheme="tableau10")),
+            tooltip=[
+                alt.Tooltip("indicator:N", title="Indicator"),
+                alt.Tooltip("label:N", title="Period"),
+                alt.Tooltip("value:Q", title="Value", format=".3~g"),
+            ],
+        )
+        .properties(width="container", height=180)
+    )
+    spec = chart.to_dict()
+    spec["config"] = _config()
+    return spec
+
+
+def leading_chart(rows: list[dict[str, Any]], *, summary: str) -> ChartSpec:
+    """``rows``: date, label, indicator, value."""
+    table = Table(
+        ["Period", "Indicator", "Value"],
+        [[r["label"], r["indicator"], _fmt(r["value"])] for r in rows],
+    )
+    return ChartSpec(_fill(_leading_template(), leading=rows), summary, "Leading indicators", table)
+
+
+# ---------------------------------------------------------------- skills gap
+
+
+@functools.cache
+def _skills_template() -> dict[str, Any]:
+    import altair as alt
+
+    base = alt.Chart(alt.Data(name="skills")).encode(
+        x=alt.X(
+            "skill:N",
+            title=None,
+            sort=alt.EncodingSortField("gap", op="max", order="descending"),
+            axis=alt.Axis(labelAngle=-30),
+        ),
+        y=alt.Y("group:N", title=None),
+    )
+    cells = base.mark_rect(cornerRadius=3).encode(
+        color=alt.Color(
+            "gap:Q",
+            title="Gap (levels)",
+            scale=alt.Scale(scheme="orangered", domain=[0, 3], clamp=True),
+        ),
+        tooltip=[
+            alt.Tooltip("group:N", title="Group"),
+            alt.Tooltip("skill:N", title="Skill"),
+            alt.Tooltip("required:Q", title="Required"),
+            alt.Tooltip("current_text:N", title="Current"),
+            alt.Tooltip("gap_text:N", title="Gap"),
+            alt.Tooltip("taught_by:N", title="Taught by"),
+        ],
+    )
+    text = base.mark_text(fontSize=12).encode(
+        text="gap_text:N",
+        color=alt.condition("datum.gap > 1.5", alt.value("white"), alt.value("#1d2430")),
+    )
+    spec = alt.layer(cells, text).properties(width="container", height=alt.Step(34)).to_dict()
+    spec["config"] = _config()
+    return spec
+
+
+def skills_chart(rows: list[dict[str, Any]], *, summary: str) -> ChartSpec:
+    """``rows``: group, skill, required, current (or None), gap (or None), texts, taught_by."""
+    table = Table(
+        ["Group", "Skill", "Required", "Current", "Gap", "Taught by"],
+        [
+            [
+                r["group"],
+                r["skill"],
+                str(r["required"]),
+                r["current_text"],
+                r["gap_text"],
+                r["taught_by"],
+            ]
+            for r in rows
+        ],
+    )
+    return ChartSpec(_fill(_skills_template(), skills=rows), summary, "Skills gap", table)
+
+
+# ---------------------------------------------------------------- timeline (Gantt)
+
+
+@functools.cache
+def _timeline_template() -> dict[str, Any]:
+    import altair as alt
+
+    x = alt.X("start:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, orient="top"))
+    bars = (
+        alt.Chart(alt.Data(name="activities"))
+        .mark_bar(cornerRadius=2, height={"band": 0.7})
+        .encode(
+            x=x,
+            x2="end:T",
+            y=alt.Y(
+                "row:N",
+                title=None,
+                sort=alt.EncodingSortField("order", op="min"),
+                axis=alt.Axis(labelLimit=260),
+            ),
+            color=alt.Color(
+                "kind:N",
+                title="Activity",
+                scale=alt.Scale(domain=list(KIND_COLOURS), range=list(KIND_COLOURS.values())),
+            ),
+            opacity=alt.Opacity(
+                "shade:Q", legend=None, scale=alt.Scale(domain=[0, 1], range=[0.35, 1])
+            ),
+            tooltip=[
+                alt.Tooltip("row:N", title="Cohort"),
+                alt.Tooltip("title:N", title="Activity"),
+                alt.Tooltip("kind:N", title="Kind"),
+                alt.Tooltip("start:T", title="Week of", format="%d %b %Y"),
+                alt.Tooltip("completion:N", title="Completed"),
+            ],
+        )
+    )
+    rules = (
+        alt.Chart(alt.Data(name="markers"))
+        .mark_rule(strokeDash=[4, 3])
+        .encode(
+            x="date:T",
+            color=alt.Color(
+                "kind:N",
+                title="Marker",
+                scale=alt.Scale(
+                    domain=["As of", "Deadline", "Milestone"],
+                    range=["#1d2430", "#b3261e", "#c98500"],
+                ),
+            ),
+            tooltip=[alt.Tooltip("label:N", title=" "), alt.Tooltip("date:T", format="%d %b %Y")],
+        )
+    )
+    spec = (
+        alt.layer(rules, bars)
+        .resolve_scale(color="independent")
+        .properties(width="container", height=alt.Step(22))
+        .to_dict()
+    )
+    spec["config"] = _config()
+    return spec
+
+
+def timeline_chart(
+    activities: list[dict[str, Any]], markers: list[dict[str, Any]], *, summary: str, title: str
+) -> ChartSpec:
+    """``activities``: row, order, title, kind, start, end, shade (0–1), completion (text).
+    ``markers``: date, kind (As of|Deadline|Milestone), label."""
+    table = Table(
+        ["Cohort", "Activity", "Kind", "Week of", "Completed"],
+        [
+            [a["row"], a["title"], a["kind"], _fmt_date(a["start"]), a["completion"]]
+            for a in activities
+        ],
+    )
+    spec = _fill(_timeline_template(), activities=activities, markers=markers)
+    return ChartSpec(spec, summary, title, table)
+
+
+# ---------------------------------------------------------------- sparkline (inline SVG)
+
+
+@dataclass(frozen=True)
+class Sparkline:
+    points: str
+    """SVG polyline points in a 100×30 box."""
+    last: tuple[float, float]
+    target_y: float | None
+    label: str
+
+
+def sparkline(values: Sequence[float], target: float | None, label: str) -> Sparkline | None:
+    vals = [v for v in values if v is not None and not math.isnan(v)]
+    if len(vals) < 2:
+        return None
+    lo = min([*vals, target] if target is not None else vals)
+    hi = max([*vals, target] if target is not None else vals)
+    span = (hi - lo) or 1.0
+
+    def y(v: float) -> float:
+        return round(28 - (v - lo) / span * 26, 2)
+
+    step = 100 / (len(vals) - 1)
+    pts = [(round(i * step, 2), y(v)) for i, v in enumerate(vals)]
+    return Sparkline(
+        " ".join(f"{a},{b}" for a, b in pts),
+        pts[-1],
+        y(target) if target is not None else None,
+        label,
+    )
+
+
+def _fmt(v: Any) -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "–"
+    v = float(v)
+    if v == 0:
+        return "0"
+    return f"{v:.3g}" if abs(v) < 1000 else f"{v:,.0f}"
+
+
+def _fmt_date(v: Any) -> str:
+    return v.isoformat()[:10] if hasattr(v, "isoformat") else str(v)

@@ -1,0 +1,272 @@
+"""The ``goalpath`` command: build | check | serve | new | init | pdf.
+
+The only module that prints and chooses exit codes: 0 success (warnings allowed),
+1 the user's input has errors, 2 wrong command-line usage. Heavy imports (pandas,
+Altair) happen inside the commands that need them, so ``--help``, ``new`` and
+``init`` start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from .errors import GoalpathError, Problem
+
+__version__ = "0.1.0"
+
+
+def _print_problems(problems: Sequence[Problem], stream: TextIO) -> None:
+    for p in sorted(problems, key=lambda p: (p.severity != "error", p.file, p.line or 0)):
+        stream.write(p.format() + "\n")
+
+
+def _summary(problems: Sequence[Problem]) -> str:
+    e = sum(1 for p in problems if p.severity == "error")
+    w = len(problems) - e
+    parts = []
+    if e:
+        parts.append(f"{e} error{'s' if e != 1 else ''}")
+    if w:
+        parts.append(f"{w} warning{'s' if w != 1 else ''}")
+    return ", ".join(parts) or "no problems"
+
+
+def _site_dir(value: str) -> Path:
+    path = Path(value)
+    if not path.is_dir():
+        raise argparse.ArgumentTypeError(f"site folder {value!r} does not exist")
+    return path
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date: {value!r} (use YYYY-MM-DD)") from None
+
+
+class _ProgressBar:
+    """A one-line progress bar on a terminal; silent otherwise (CI, pipes, --quiet)."""
+
+    def __init__(self, stream: TextIO, enabled: bool) -> None:
+        self.stream = stream
+        self.enabled = enabled
+        self.shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled or total < 50:
+            return
+        if done != total and done % max(1, total // 50):
+            return
+        width = 30
+        filled = int(width * done / total)
+        self.stream.write(f"\rRendering [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        self.stream.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            self.stream.write("\r" + " " * 60 + "\r")
+            self.stream.flush()
+
+
+def _wants_progress(args: argparse.Namespace) -> bool:
+    return not args.quiet and sys.stderr.isatty() and not os.environ.get("CI")
+
+
+# ---------------------------------------------------------------- commands
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .build import SiteBuilder
+
+    bar = _ProgressBar(sys.stderr, _wants_progress(args))
+    builder = SiteBuilder(
+        args.site,
+        args.out,
+        base_url=args.base_url,
+        today=args.today,
+        progress=bar,
+        strict=args.strict,
+    )
+    result = builder.build()
+    bar.close()
+    _print_problems(result.problems, sys.stderr)
+    if not result.ok:
+        sys.stderr.write(
+            f"build failed: {_summary(result.problems)}; nothing was written "
+            f"(the previous {builder.out.name}/ is unchanged)\n"
+        )
+        return 1
+    if not args.quiet:
+        sys.stderr.write(
+            f"built {result.files} files ({result.pages} pages) into {builder.out} "
+            f"in {result.seconds:.2f} s"
+            + (f"; {_summary(result.problems)}" if result.problems else "")
+            + "\n"
+        )
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .build import check_site
+
+    problems = check_site(args.site)
+    if args.format == "json":
+        json.dump([p.to_json() for p in problems], sys.stdout, indent=2)
+        sys.stdout.write("\n")
+    else:
+        _print_problems(list(problems), sys.stderr)
+        sys.stderr.write(f"{_summary(list(problems))}\n")
+    failed = bool(problems.errors) or (args.strict and bool(problems.warnings))
+    return 1 if failed else 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .devserver import run_dev_server
+
+    return run_dev_server(
+        args.site,
+        out=args.out,
+        host=args.host,
+        port=args.port,
+        open_browser=args.open,
+        quiet=args.quiet,
+    )
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from .scaffold import new_content
+
+    try:
+        path = new_content(args.site, args.kind, args.title, ident=args.id)
+    except GoalpathError as exc:
+        _print_problems(exc.problems, sys.stderr)
+        return 1
+    sys.stderr.write(f"created {path}\n")
+    return 0
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from .scaffold import init_site
+
+    try:
+        created = init_site(Path(args.dir), title=args.title)
+    except GoalpathError as exc:
+        _print_problems(exc.problems, sys.stderr)
+        return 1
+    sys.stderr.write(
+        f"created a new goalpath site in {args.dir} ({len(created)} files)\n"
+        f"next: cd {args.dir} && goalpath serve\n"
+    )
+    return 0
+
+
+def cmd_pdf(args: argparse.Namespace) -> int:
+    from .pdf import make_pdf
+
+    try:
+        written = make_pdf(
+            args.site,
+            period=args.period,
+            include_goals=args.goals,
+            output=args.output,
+            today=args.today,
+        )
+    except GoalpathError as exc:
+        _print_problems(exc.problems, sys.stderr)
+        return 1
+    for path in written:
+        sys.stderr.write(f"wrote {path}\n")
+    return 0
+
+
+# ---------------------------------------------------------------- parser
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="goalpath",
+        description="Build a static site that shows whether training moves business goals.",
+    )
+    parser.add_argument("--version", action="version", version=f"goalpath {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def site_arg(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--site", type=_site_dir, default=Path("."), help="site folder (default: .)")
+
+    b = sub.add_parser("build", help="validate and write the static site")
+    site_arg(b)
+    b.add_argument("--out", type=Path, default=None, help="output folder (default: SITE/build)")
+    b.add_argument("--base-url", default=None, help="override site.base_url, e.g. /goals/")
+    b.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    b.add_argument("--quiet", "-q", action="store_true", help="print only problems")
+    b.add_argument("--today", type=_date, default=None, help=argparse.SUPPRESS)
+    b.set_defaults(func=cmd_build)
+
+    c = sub.add_parser("check", help="validate everything and write nothing")
+    site_arg(c)
+    c.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
+    c.add_argument("--format", choices=("text", "json"), default="text")
+    c.set_defaults(func=cmd_check)
+
+    s = sub.add_parser("serve", help="build, serve and rebuild on every save, with live reload")
+    site_arg(s)
+    s.add_argument("--out", type=Path, default=None, help="output folder (default: SITE/build)")
+    s.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
+    s.add_argument("--port", type=int, default=8000)
+    s.add_argument("--open", action="store_true", help="open the site in a browser")
+    s.add_argument("--quiet", "-q", action="store_true")
+    s.set_defaults(func=cmd_serve)
+
+    n = sub.add_parser("new", help="create a goal, path or page from a commented template")
+    n.add_argument("kind", choices=("goal", "path", "page"))
+    n.add_argument("title", help='e.g. "Reduce onboarding time"')
+    n.add_argument("--id", default=None, help="id (default: a slug of the title)")
+    site_arg(n)
+    n.set_defaults(func=cmd_new)
+
+    i = sub.add_parser("init", help="create a new site folder that builds")
+    i.add_argument("dir")
+    i.add_argument("--title", default="Goals and learning")
+    i.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("pdf", help="print the review (and optionally goal pages) as PDF")
+    site_arg(p)
+    p.add_argument("--period", default="latest", help="review period, e.g. 2026-Q3 or 2026-10")
+    p.add_argument("--goals", action="store_true", help="also print every goal page")
+    p.add_argument("--output", type=Path, default=None, help="PDF file or folder")
+    p.add_argument("--today", type=_date, default=None, help=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_pdf)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        return int(args.func(args))
+    except GoalpathError as exc:
+        _print_problems(exc.problems, sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        sys.stderr.write("stopped\n")
+        return 130
+    except OSError as exc:
+        where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+        sys.stderr.write(f"goalpath: {exc.strerror or exc}{where}\n")
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

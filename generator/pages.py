@@ -1,0 +1,200 @@
+"""Which pages a site has, and what each page's template receives.
+
+One :class:`render.PageJob` per output page. Contexts are built lazily, so an
+incremental rebuild that skips a page never pays for its context.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .analysis.smart import smart_check
+from .model import Goal, LearningPath
+from .render import PageJob, RenderState, fingerprint
+
+STATUS_ORDER = {
+    "off-track": 0,
+    "at-risk": 1,
+    "stale": 2,
+    "no-data": 3,
+    "not-started": 4,
+    "on-track": 5,
+    "achieved": 6,
+}
+STATUS_LABELS = {
+    "off-track": "Off track",
+    "at-risk": "At risk",
+    "stale": "Stale data",
+    "no-data": "No data",
+    "not-started": "Not started",
+    "on-track": "On track",
+    "achieved": "Achieved",
+}
+
+
+def goal_status(state: RenderState, goal_id: str) -> str:
+    a = state.analysis
+    if a is None or goal_id not in a.goals:
+        return "no-data"
+    return str(a.goals[goal_id].progress.status)
+
+
+def goal_analysis(state: RenderState, goal_id: str) -> Any:
+    a = state.analysis
+    return a.goals.get(goal_id) if a is not None else None
+
+
+def attention_order(state: RenderState) -> list[Goal]:
+    """Goals sorted so the ones needing attention come first, then by deadline."""
+    return sorted(
+        state.site.goals.values(),
+        key=lambda g: (STATUS_ORDER.get(goal_status(state, g.meta.id), 9), g.deadline, g.meta.id),
+    )
+
+
+def _doc_deps(*docs: Any) -> tuple[str, ...]:
+    return tuple(f"{d.source.rel}:{d.source.sha}" for d in docs if d is not None)
+
+
+def build_jobs(state: RenderState) -> list[PageJob]:
+    site = state.site
+    jobs: list[PageJob] = [_dashboard_job(state)]
+    jobs += [_goal_job(state, g) for g in site.goals.values()]
+    jobs += [_path_job(state, p) for p in site.paths.values()]
+    for page in site.pages.values():
+        out = f"{page.meta.id}/index.html"
+
+        def ctx(page: Any = page, out: str = out) -> dict[str, Any]:
+            c = state.base_context(out, page.meta.title, "page")
+            c["page"] = page
+            c["body"] = state.markdown(page.source.rel, page.source.body, out)
+            return c
+
+        jobs.append(PageJob(out, "page.html", ctx, _doc_deps(page), page.meta.title))
+    jobs.append(
+        PageJob(
+            "404.html",
+            "404.html",
+            lambda: state.base_context("404.html", "Page not found", "404"),
+            (),
+            "Page not found",
+        )
+    )
+    return jobs
+
+
+def _dashboard_job(state: RenderState) -> PageJob:
+    site = state.site
+    out = "index.html"
+
+    def ctx() -> dict[str, Any]:
+        c = state.base_context(out, site.config.title, "dashboard")
+        goals = attention_order(state)
+        rows = []
+        for g in goals:
+            status = goal_status(state, g.meta.id)
+            rows.append(
+                {
+                    "goal": g,
+                    "status": status,
+                    "status_label": STATUS_LABELS.get(status, status),
+                    "analysis": goal_analysis(state, g.meta.id),
+                    "paths": [site.paths[p] for p in g.paths],
+                    "needs_attention": STATUS_ORDER.get(status, 9) <= 1,
+                }
+            )
+        counts: dict[str, int] = {}
+        for r in rows:
+            counts[r["status"]] = counts.get(r["status"], 0) + 1
+        c.update(
+            rows=rows,
+            status_counts=[
+                (s, STATUS_LABELS[s], counts[s])
+                for s in sorted(counts, key=lambda s: STATUS_ORDER.get(s, 9))
+            ],
+            departments=sorted({g.meta.department for g in goals if g.meta.department}),
+            tags=sorted({t for g in goals for t in g.meta.tags}),
+            chart=state.charts.get("dashboard"),
+        )
+        return c
+
+    deps = tuple(d for g in site.goals.values() for d in _doc_deps(g))
+    deps += tuple(d for p in site.paths.values() for d in _doc_deps(p))
+    return PageJob(out, "dashboard.html", ctx, deps, site.config.title)
+
+
+def _goal_job(state: RenderState, goal: Goal) -> PageJob:
+    site = state.site
+    gid = goal.meta.id
+    out = f"goals/{gid}/index.html"
+    parent = site.goals.get(goal.meta.parent) if goal.meta.parent else None
+    children = [site.goals[c] for c in goal.children]
+    paths = [site.paths[p] for p in goal.paths]
+
+    def ctx() -> dict[str, Any]:
+        c = state.base_context(out, goal.meta.title, "goal")
+        analysis = goal_analysis(state, gid)
+        progress = getattr(analysis, "progress", None)
+        status = goal_status(state, gid)
+        c.update(
+            goal=goal,
+            body=state.markdown(goal.source.rel, goal.source.body, out),
+            smart=smart_check(
+                goal.meta,
+                has_paths=bool(paths),
+                metric_has_data=bool(progress is not None and progress.status != "no-data"),
+            ),
+            status=status,
+            status_label=STATUS_LABELS.get(status, status),
+            ga=analysis,
+            parent=parent,
+            parent_status=goal_status(state, parent.meta.id) if parent else None,
+            ancestors=list(reversed(site.ancestors(gid))),
+            children=[(ch, goal_status(state, ch.meta.id)) for ch in children],
+            paths=paths,
+            charts=state.charts.get(f"goal:{gid}", {}),
+            reviews=state.extra.get("review_links", {}).get(gid, []),
+            history=state.extra.get("history", {}).get(gid),
+            status_labels=STATUS_LABELS,
+        )
+        return c
+
+    deps = _doc_deps(goal, parent, *children, *paths)
+    return PageJob(out, "goal.html", ctx, deps, goal.meta.title)
+
+
+def _path_job(state: RenderState, path: LearningPath) -> PageJob:
+    site = state.site
+    pid = path.meta.id
+    out = f"paths/{pid}/index.html"
+    goals = [site.goals[g] for g in path.goals]
+
+    def ctx() -> dict[str, Any]:
+        c = state.base_context(out, path.meta.title, "path")
+        cohorts = [
+            {
+                "cohort": co,
+                "schedule": path.schedule(co),
+                "end": path.cohort_end(co),
+            }
+            for co in path.meta.cohorts
+        ]
+        pa = state.analysis.paths.get(pid) if state.analysis is not None else None
+        c.update(
+            path=path,
+            body=state.markdown(path.source.rel, path.source.body, out),
+            cohorts=cohorts,
+            goals=[(g, goal_status(state, g.meta.id)) for g in goals],
+            pa=pa,
+            charts=state.charts.get(f"path:{pid}", {}),
+            status_labels=STATUS_LABELS,
+            total_hours=sum(a.hours or 0 for a in path.meta.activities),
+        )
+        return c
+
+    deps = _doc_deps(path, *goals)
+    return PageJob(out, "path.html", ctx, deps, path.meta.title)
+
+
+def job_key(job: PageJob, global_key: str) -> str:
+    return fingerprint(global_key, job.out, job.template, job.deps)
