@@ -36,6 +36,10 @@ class Urls:
         d = posixpath.dirname(out_rel)
         return d + "/" if d else ""
 
+    def root_prefix(self, out_rel: str) -> str:
+        """What to put before a root-relative path from this page ("../../" or base_url)."""
+        return self.base_url or "../" * self.page_dir(out_rel).count("/")
+
     def linker(self, out_rel: str) -> Callable[[str], str]:
         """``url(target)`` for a page written at ``out_rel`` (``goals/x/index.html``)."""
         here = self.page_dir(out_rel)
@@ -213,6 +217,7 @@ class RenderState:
             "title": title,
             "section": section,
             "url": url,
+            "root": self.urls.root_prefix(job_out),
             "asset": lambda name: url(f"assets/{name}"),
             "nav_pages": nav,
             "analysis": self.analysis,

@@ -1,0 +1,184 @@
+"""Machine-readable output: ``api/goals.json`` and ``api/goals.csv`` (documented in docs/api.md).
+
+Pure: analysis results → JSON-able dicts and CSV text. No learner id can appear:
+learning figures are counts per cohort, suppressed below the privacy threshold.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+from typing import Any
+
+from .model import Site
+
+
+def _num(v: Any) -> float | int | None:
+    if v is None:
+        return None
+    if isinstance(v, bool):
+        return int(v)
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    if math.isnan(f) or math.isinf(f):
+        return None
+    return int(f) if isinstance(v, int) else round(f, 6)
+
+
+def _date(v: Any) -> str | None:
+    if v is None:
+        return None
+    return v.isoformat()[:10] if hasattr(v, "isoformat") else str(v)
+
+
+def impact_json(imp: Any) -> dict[str, Any]:
+    return {
+        "cohort": imp.cohort,
+        "method": imp.method,
+        "comparison": imp.comparison,
+        "estimate": _num(imp.estimate),
+        "ci_low": _num(imp.ci_low),
+        "ci_high": _num(imp.ci_high),
+        "p_value": _num(imp.p_value),
+        "n_pre": imp.n_pre,
+        "n_post": imp.n_post,
+        "pre_window": [_date(d) for d in imp.pre_window] if imp.pre_window else None,
+        "post_window": [_date(d) for d in imp.post_window] if imp.post_window else None,
+        "parallel_trends_ok": imp.parallel_ok,
+        "evidence": imp.evidence,
+        "summary": imp.summary,
+    }
+
+
+def best_impact(impacts: list[Any]) -> Any | None:
+    """The estimate a leader should see first: strongest evidence, then most data."""
+    rank = {"strong": 0, "moderate": 1, "weak": 2, "insufficient": 3}
+    usable = [i for i in impacts if i.estimate is not None]
+    if not usable:
+        return None
+    return min(usable, key=lambda i: (rank.get(i.evidence, 9), -(i.n_pre + i.n_post)))
+
+
+def funnel_json(f: Any) -> dict[str, Any]:
+    if getattr(f, "suppressed", False):
+        return {"suppressed": True}
+    return {
+        "enrolled": f.enrolled,
+        "started": f.started,
+        "completed": f.completed,
+        "passed": f.passed,
+        "completion_rate": _num(f.completion_rate.value) if f.completion_rate else None,
+        "pass_rate": _num(f.pass_rate.value) if f.pass_rate else None,
+        "mean_score": _num(f.mean_score),
+    }
+
+
+def roi_json(roi: Any) -> dict[str, Any] | None:
+    if roi is None:
+        return None
+    return {
+        "roi_pct": _num(roi.roi_pct),
+        "roi_low": _num(roi.roi_low),
+        "roi_high": _num(roi.roi_high),
+        "benefit": _num(roi.benefit),
+        "benefit_low": _num(roi.benefit_low),
+        "benefit_high": _num(roi.benefit_high),
+        "cost": _num(roi.cost),
+        "currency": roi.currency,
+        "assumptions": list(roi.assumptions),
+    }
+
+
+def goals_json(site: Site, analysis: Any) -> list[dict[str, Any]]:
+    out = []
+    for gid, goal in site.goals.items():
+        ga = analysis.goals[gid]
+        p = ga.progress
+        k = goal.meta.kpi
+        best = best_impact(ga.impacts)
+        out.append(
+            {
+                "id": gid,
+                "title": goal.meta.title,
+                "owner": goal.meta.owner,
+                "department": goal.meta.department,
+                "parent": goal.meta.parent,
+                "status": p.status,
+                "as_of": _date(analysis.as_of),
+                "deadline": _date(k.target.date),
+                "learning_paths": list(goal.paths),
+                "kpi": {
+                    "metric": k.metric,
+                    "unit": k.unit,
+                    "direction": k.direction,
+                    "baseline": _num(p.baseline),
+                    "target": _num(k.target.value),
+                    "current": _num(p.current),
+                    "current_period": _date(p.current_period),
+                    "progress": _num(p.progress),
+                    "expected_progress": _num(p.expected_progress),
+                    "forecast": _num(p.forecast.value) if p.forecast else None,
+                    "forecast_low": _num(p.forecast.low) if p.forecast else None,
+                    "forecast_high": _num(p.forecast.high) if p.forecast else None,
+                },
+                "impact": impact_json(best) if best is not None else None,
+                "impacts": [impact_json(i) for i in ga.impacts],
+                "minimum_detectable_effect": _num(ga.mde),
+                "learning": {c: funnel_json(f) for c, f in ga.learning.items()},
+                "roi": roi_json(ga.roi),
+            }
+        )
+    return out
+
+
+CSV_COLUMNS = [
+    "id", "title", "owner", "department", "status", "as_of", "deadline", "metric", "unit",
+    "direction", "baseline", "target", "current", "progress", "expected_progress", "forecast",
+    "impact_method", "impact_estimate", "impact_ci_low", "impact_ci_high", "impact_evidence",
+    "roi_pct", "roi_low", "roi_high",
+]  # fmt: skip
+
+
+def goals_csv(goals: list[dict[str, Any]]) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for g in goals:
+        k, imp, roi = g["kpi"], g["impact"] or {}, g["roi"] or {}
+        writer.writerow(
+            [
+                g["id"],
+                g["title"],
+                g["owner"],
+                g["department"],
+                g["status"],
+                g["as_of"],
+                g["deadline"],
+                k["metric"],
+                k["unit"],
+                k["direction"],
+                k["baseline"],
+                k["target"],
+                k["current"],
+                k["progress"],
+                k["expected_progress"],
+                k["forecast"],
+                imp.get("method"),
+                imp.get("estimate"),
+                imp.get("ci_low"),
+                imp.get("ci_high"),
+                imp.get("evidence"),
+                roi.get("roi_pct"),
+                roi.get("roi_low"),
+                roi.get("roi_high"),
+            ]  # fmt: skip
+        )
+    return buf.getvalue()
+
+
+def dumps(data: Any) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"

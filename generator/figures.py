@@ -1,0 +1,357 @@
+"""Analysis results → the chart specs of each page (the chart stage's glue).
+
+``build_charts`` returns a dict: ``"goal:<id>"`` and ``"path:<id>"`` map to that
+page's charts by name; ``"timeline"`` and ``"skills"`` are site-wide charts.
+Pure: no files, no HTML.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from . import charts as ch
+from .model import Goal, LearningPath, Site
+
+STAGES = ("Enrolled", "Started", "Completed", "Passed")
+
+
+def _label(ts: Any, period: str) -> str:
+    from .analysis.periods import period_label
+
+    return str(period_label(ts, period))
+
+
+def _d(value: Any) -> dt.date:
+    return value.date() if hasattr(value, "date") and callable(value.date) else value
+
+
+def build_charts(site: Site, analysis: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for gid, goal in site.goals.items():
+        out[f"goal:{gid}"] = goal_charts(site, goal, analysis)
+    for pid, path in site.paths.items():
+        out[f"path:{pid}"] = path_charts(site, path, analysis)
+    out["timeline"] = site_timeline(site, analysis)
+    out["skills"] = skills_heatmap(analysis.skills, site)
+    return out
+
+
+# ---------------------------------------------------------------- goal page
+
+
+def goal_charts(site: Site, goal: Goal, analysis: Any) -> dict[str, ch.ChartSpec]:
+    ga = analysis.goals[goal.meta.id]
+    charts: dict[str, ch.ChartSpec] = {}
+    kpi = kpi_chart(site, goal, ga, analysis.period)
+    if kpi is not None:
+        charts["kpi"] = kpi
+    impact = impact_chart(goal, ga)
+    if impact is not None:
+        charts["impact"] = impact
+    funnel = funnel_chart(ga.learning, site)
+    if funnel is not None:
+        charts["funnel"] = funnel
+    leading = leading_chart(ga.leading, analysis.period)
+    if leading is not None:
+        charts["leading"] = leading
+    gaps = [g for g in analysis.skills if goal.meta.id in getattr(g, "goals", ())]
+    skills = skills_heatmap(gaps, site) if gaps else None
+    if skills is not None:
+        charts["skills"] = skills
+    return charts
+
+
+def _series_name(site: Site, goal: Goal, group: str) -> str:
+    if group == goal.meta.kpi.group:
+        return group if group else "Organisation"
+    found = site.cohort(group)
+    if found:
+        return found[1].label
+    for p in site.paths.values():
+        for c in p.meta.cohorts:
+            if c.kpi_group == group:
+                return c.label
+    if group == goal.meta.monitoring.control_group:
+        return f"{group} (comparison)"
+    return group
+
+
+def kpi_chart(site: Site, goal: Goal, ga: Any, period: str) -> ch.ChartSpec | None:
+    p = ga.progress
+    k = goal.meta.kpi
+    series_rows: list[dict[str, Any]] = []
+    for order, (group, s) in enumerate(ga.series_by_group.items()):
+        name = _series_name(site, goal, group)
+        for ts, v in s.items():
+            series_rows.append(
+                {
+                    "date": _d(ts),
+                    "value": float(v),
+                    "series": name,
+                    "label": _label(ts, period),
+                    "order": order,
+                }
+            )
+    if not series_rows:
+        return None
+    expected = [{"date": d, "value": v} for d, v in (p.expected_path or [])]
+    forecast: list[dict[str, Any]] = []
+    if p.forecast is not None and p.current_period is not None and p.current is not None:
+        forecast = [
+            {"date": p.current_period, "value": p.current, "low": p.current, "high": p.current},
+            {
+                "date": p.forecast.date,
+                "value": p.forecast.value,
+                "low": p.forecast.low,
+                "high": p.forecast.high,
+            },
+        ]
+    training = []
+    for pid in goal.paths:
+        path = site.paths[pid]
+        for c in path.meta.cohorts:
+            training.append(
+                {
+                    "date": c.start,
+                    "end": path.cohort_end(c),
+                    "label": f"{c.label} training",
+                    "short": c.label,
+                }
+            )
+    refs = []
+    if p.baseline is not None:
+        refs.append(
+            {"value": p.baseline, "kind": "Baseline", "label": f"Baseline {ch._fmt(p.baseline)}"}
+        )
+    refs.append(
+        {"value": k.target.value, "kind": "Target", "label": f"Target {ch._fmt(k.target.value)}"}
+    )
+    return ch.kpi_chart(
+        series=series_rows,
+        expected=expected,
+        forecast=forecast,
+        training=training,
+        refs=refs,
+        summary=p.summary,
+        unit=k.unit,
+        title=f"{k.metric.replace('_', ' ').capitalize()}" + (f" ({k.unit})" if k.unit else ""),
+    )
+
+
+def impact_chart(goal: Goal, ga: Any) -> ch.ChartSpec | None:
+    estimates = [i for i in ga.impacts if i.estimate is not None]
+    if not estimates:
+        return None
+    means: list[dict[str, Any]] = []
+    rows = []
+    for imp in estimates:
+        label = imp.cohort
+        rows.append(
+            {
+                "cohort": label,
+                "method": "Difference-in-differences"
+                if imp.method == "did"
+                else "Interrupted time series",
+                "estimate": imp.estimate,
+                "ci_low": imp.ci_low,
+                "ci_high": imp.ci_high,
+                "evidence": imp.evidence,
+            }
+        )
+        for group_key, name in (
+            (imp.cohort, f"{label} (trained)"),
+            (imp.comparison, f"{imp.comparison} (comparison)"),
+        ):
+            if group_key is None:
+                continue
+            m = getattr(imp, "group_means", None) or {}
+            for window, value, n in m.get(group_key, []):
+                means.append(
+                    {"group": name, "window": window, "value": value, "n": n, "panel": label}
+                )
+    summary = " ".join(i.summary for i in estimates)
+    return ch.impact_chart(means=means, estimates=rows, summary=summary, unit=goal.meta.kpi.unit)
+
+
+def funnel_chart(learning: dict[str, Any], site: Site) -> ch.ChartSpec | None:
+    rows: list[dict[str, Any]] = []
+    table_rows: list[list[str]] = []
+    hidden = []
+    for cohort_id, f in learning.items():
+        found = site.cohort(cohort_id)
+        name = found[1].label if found else cohort_id
+        if getattr(f, "suppressed", False):
+            hidden.append(name)
+            table_rows.append([name, "hidden (fewer than the privacy minimum)", "", "", ""])
+            continue
+        if not f.enrolled:
+            continue
+        counts = (f.enrolled, f.started, f.completed, f.passed)
+        for stage, n in zip(STAGES, counts, strict=True):
+            rows.append(
+                {
+                    "cohort": name,
+                    "stage": stage,
+                    "count": n,
+                    "rate": f"{n / f.enrolled:.0%}" if f.enrolled else "",
+                }
+            )
+        table_rows.append([name, *(str(n) for n in counts)])
+    if not rows:
+        return None
+    parts = []
+    for cohort_id, f in learning.items():
+        if getattr(f, "suppressed", False) or not f.enrolled:
+            continue
+        found = site.cohort(cohort_id)
+        name = found[1].label if found else cohort_id
+        parts.append(
+            f"{name}: {f.completed} of {f.enrolled} completed ({f.completed / f.enrolled:.0%})"
+        )
+    summary = "; ".join(parts) + "."
+    if hidden:
+        summary += f" Hidden for privacy: {', '.join(hidden)}."
+    return ch.funnel_chart(
+        rows,
+        summary=summary,
+        table=ch.Table(["Cohort", *STAGES], table_rows),
+    )
+
+
+def leading_chart(leading: Any, period: str) -> ch.ChartSpec | None:
+    rows = []
+    for indicator, series in (leading or {}).items():
+        for ts, v in series.items():
+            if v is None:
+                continue
+            rows.append(
+                {
+                    "date": _d(ts),
+                    "label": _label(ts, period),
+                    "indicator": indicator,
+                    "value": float(v),
+                }
+            )
+    if not rows:
+        return None
+    names = sorted({r["indicator"] for r in rows})
+    summary = f"Leading indicators tracked: {', '.join(names)}."
+    return ch.leading_chart(rows, summary=summary)
+
+
+# ---------------------------------------------------------------- skills
+
+
+def skills_heatmap(gaps: list[Any], site: Site) -> ch.ChartSpec | None:
+    rows = []
+    for g in gaps:
+        suppressed = getattr(g, "suppressed", False)
+        taught = [site.paths[p].meta.title for p in g.taught_by if p in site.paths]
+        rows.append(
+            {
+                "group": g.group,
+                "skill": g.skill,
+                "required": g.required,
+                "current": None if suppressed else g.current,
+                "gap": None if suppressed else g.gap,
+                "current_text": "hidden"
+                if suppressed
+                else ("–" if g.current is None else f"{g.current:.1f}"),
+                "gap_text": "hidden" if suppressed else ("–" if g.gap is None else f"{g.gap:+.1f}"),
+                "taught_by": ", ".join(taught) or "no path teaches this",
+            }
+        )
+    if not rows:
+        return None
+    known = [r for r in rows if r["gap"] is not None]
+    if known:
+        worst = max(known, key=lambda r: r["gap"])
+        summary = (
+            f"Biggest gap: {worst['skill']} for {worst['group']}, {worst['gap_text']} levels "
+            f"(required {worst['required']}, current {worst['current_text']})."
+        )
+        untaught = sorted({r["skill"] for r in rows if r["taught_by"] == "no path teaches this"})
+        if untaught:
+            summary += f" No path teaches: {', '.join(untaught)}."
+    else:
+        summary = "No current skill levels recorded yet."
+    return ch.skills_chart(rows, summary=summary)
+
+
+# ---------------------------------------------------------------- timelines
+
+
+def _activity_rows(site: Site, paths: list[LearningPath], analysis: Any) -> list[dict[str, Any]]:
+    rows = []
+    order = 0
+    for path in paths:
+        pa = analysis.paths.get(path.meta.id)
+        for c in path.meta.cohorts:
+            row = f"{path.meta.title} · {c.label}" if len(paths) > 1 else c.label
+            done = (getattr(pa, "activity_completion", None) or {}).get(c.id, {}) if pa else {}
+            for s in path.schedule(c):
+                share = done.get(s.activity.id)
+                rows.append(
+                    {
+                        "row": row,
+                        "order": order,
+                        "title": s.activity.title,
+                        "kind": s.activity.kind,
+                        "start": s.start,
+                        "end": s.end + dt.timedelta(days=1),
+                        "shade": 1.0 if share is None else max(0.0, min(1.0, share)),
+                        "completion": "–" if share is None else f"{share:.0%}",
+                    }
+                )
+            order += 1
+    return rows
+
+
+def site_timeline(site: Site, analysis: Any) -> ch.ChartSpec | None:
+    paths = list(site.paths.values())
+    rows = _activity_rows(site, paths, analysis)
+    if not rows:
+        return None
+    markers = [{"date": analysis.as_of, "kind": "As of", "label": f"As of {analysis.as_of}"}]
+    for g in site.goals.values():
+        markers.append(
+            {"date": g.deadline, "kind": "Deadline", "label": f"Deadline: {g.meta.title}"}
+        )
+        for m in g.meta.kpi.milestones:
+            markers.append(
+                {"date": m.date, "kind": "Milestone", "label": f"Milestone: {g.meta.title}"}
+            )
+    first = min(r["start"] for r in rows)
+    last = max(r["end"] for r in rows)
+    summary = (
+        f"{len(paths)} learning paths, {sum(len(p.meta.cohorts) for p in paths)} cohorts, "
+        f"training from {first:%d %b %Y} to {last:%d %b %Y}."
+    )
+    return ch.timeline_chart(rows, markers, summary=summary, title="All learning on one calendar")
+
+
+def path_charts(site: Site, path: LearningPath, analysis: Any) -> dict[str, ch.ChartSpec]:
+    rows = _activity_rows(site, [path], analysis)
+    markers = [{"date": analysis.as_of, "kind": "As of", "label": f"As of {analysis.as_of}"}]
+    for gid in path.goals:
+        g = site.goals[gid]
+        markers.append(
+            {"date": g.deadline, "kind": "Deadline", "label": f"Deadline: {g.meta.title}"}
+        )
+    summary = (
+        "; ".join(
+            f"{c.label}: {c.start:%d %b %Y} – {path.cohort_end(c):%d %b %Y}"
+            for c in path.meta.cohorts
+        )
+        + ". Bars are shaded by the share of learners who completed each activity."
+    )
+    out = {
+        "timeline": ch.timeline_chart(rows, markers, summary=summary, title="Schedule by cohort")
+    }
+    pa = analysis.paths.get(path.meta.id)
+    if pa is not None:
+        funnel = funnel_chart(pa.funnels, site)
+        if funnel is not None:
+            out["funnel"] = funnel
+    return out

@@ -1,0 +1,121 @@
+"""Site-wide views every page may show (navigation sections, sparklines) and the data
+files written beside the pages (API JSON/CSV, the client-side search index)."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from .api import dumps, goals_csv, goals_json
+from .charts import sparkline
+from .model import Site
+
+SECTIONS = [
+    {"id": "timeline", "title": "Timeline", "href": "timeline/"},
+    {"id": "alignment", "title": "Alignment", "href": "alignment/"},
+    {"id": "skills", "title": "Skills", "href": "skills/"},
+    {"id": "reviews", "title": "Reviews", "href": "reviews/latest/"},
+]
+
+
+def build_extra(site: Site, analysis: Any, charts: Any, sections: list[str]) -> dict[str, Any]:
+    sparks = {}
+    for gid, goal in site.goals.items():
+        series = analysis.goals[gid].progress.series
+        values = [float(v) for v in series.tail(12).to_list()] if series is not None else []
+        s = sparkline(values, goal.meta.kpi.target.value, goal.meta.title)
+        if s is not None:
+            sparks[gid] = s
+    return {
+        "sections": [s for s in SECTIONS if s["id"] in sections],
+        "sparklines": sparks,
+        "search": True,
+    }
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"[#*_`>|\[\]()]", " ", text)).strip()
+
+
+def search_records(site: Site, linker: Any, analysis: Any) -> list[dict[str, str]]:
+    """One record per goal, path and page: what the search box matches against."""
+    out = []
+    for gid, g in site.goals.items():
+        out.append(
+            {
+                "kind": "Goal",
+                "title": g.meta.title,
+                "href": linker(f"goals/{gid}/"),
+                "meta": " · ".join(
+                    x
+                    for x in (
+                        g.meta.department,
+                        g.meta.owner,
+                        analysis.goals[gid].progress.status_label,
+                    )
+                    if x
+                ),
+                "text": _plain(
+                    " ".join(
+                        [
+                            g.meta.kpi.metric.replace("_", " "),
+                            *g.meta.tags,
+                            *g.meta.target_groups,
+                            *(a.title for a in g.meta.actions),
+                            g.source.body,
+                        ]
+                    )
+                ),
+            }
+        )
+    for pid, p in site.paths.items():
+        out.append(
+            {
+                "kind": "Learning path",
+                "title": p.meta.title,
+                "href": linker(f"paths/{pid}/"),
+                "meta": f"{p.meta.format} · {p.weeks} weeks",
+                "text": _plain(
+                    " ".join(
+                        [
+                            p.meta.summary,
+                            *(a.title for a in p.meta.activities),
+                            *p.skills,
+                            p.source.body,
+                        ]
+                    )
+                ),
+            }
+        )
+    for pgid, pg in site.pages.items():
+        out.append(
+            {
+                "kind": "Page",
+                "title": pg.meta.title,
+                "href": linker(f"{pgid}/"),
+                "meta": "",
+                "text": _plain(pg.source.body),
+            }
+        )
+    return out
+
+
+def search_index_js(records: list[dict[str, str]]) -> str:
+    """A script, not JSON: ``<script src>`` also loads from file:// where fetch() cannot."""
+    payload = json.dumps(records, ensure_ascii=False, separators=(",", ":"))
+    payload = (
+        payload.replace("<", "\\u003c").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    )
+    return f"window.GOALPATH_SEARCH = {payload};\n"
+
+
+def data_files(site: Site, analysis: Any, state: Any) -> dict[str, str]:
+    goals = goals_json(site, analysis)
+    # hrefs relative to the site root; the search script prefixes the page's own root.
+    root_linker = state.urls.linker("index.html")
+    return {
+        "api/goals.json": dumps({"as_of": goals[0]["as_of"] if goals else None, "goals": goals}),
+        "api/goals.csv": goals_csv(goals),
+        "search/index.js": search_index_js(search_records(site, root_linker, analysis)),
+    }
