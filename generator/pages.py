@@ -71,6 +71,7 @@ def build_jobs(state: RenderState) -> list[PageJob]:
             return c
 
         jobs.append(PageJob(out, "page.html", ctx, _doc_deps(page), page.meta.title))
+    jobs += _overview_jobs(state)
     jobs.append(
         PageJob(
             "404.html",
@@ -198,3 +199,55 @@ def _path_job(state: RenderState, path: LearningPath) -> PageJob:
 
 def job_key(job: PageJob, global_key: str) -> str:
     return fingerprint(global_key, job.out, job.template, job.deps)
+
+
+def _all_docs(state: RenderState) -> tuple[str, ...]:
+    site = state.site
+    return _doc_deps(*site.goals.values(), *site.paths.values())
+
+
+def _overview_jobs(state: RenderState) -> list[PageJob]:
+    """Site-wide pages: the calendar, the goal tree, the skills map."""
+    from .analysis.alignment import alignment_tree
+
+    site = state.site
+
+    def timeline() -> dict[str, Any]:
+        out = "timeline/index.html"
+        c = state.base_context(out, "Learning timeline", "timeline")
+        rows = []
+        for p in site.paths.values():
+            for co in p.meta.cohorts:
+                rows.append({"path": p, "cohort": co, "end": p.cohort_end(co)})
+        rows.sort(key=lambda r: (r["cohort"].start, r["path"].meta.id))
+        c.update(
+            chart=state.charts.get("timeline"),
+            rows=rows,
+            goals=sorted(site.goals.values(), key=lambda g: g.deadline),
+        )
+        return c
+
+    def alignment() -> dict[str, Any]:
+        out = "alignment/index.html"
+        c = state.base_context(out, "Goal alignment", "alignment")
+        c.update(
+            tree=alignment_tree(site),
+            status=lambda gid: goal_status(state, gid),
+            ga=lambda gid: goal_analysis(state, gid),
+            status_labels=STATUS_LABELS,
+        )
+        return c
+
+    def skills() -> dict[str, Any]:
+        out = "skills/index.html"
+        c = state.base_context(out, "Skills", "skills")
+        gaps = list(state.analysis.skills) if state.analysis is not None else []
+        c.update(chart=state.charts.get("skills"), gaps=gaps)
+        return c
+
+    deps = _all_docs(state)
+    return [
+        PageJob("timeline/index.html", "timeline.html", timeline, deps, "Learning timeline"),
+        PageJob("alignment/index.html", "alignment.html", alignment, deps, "Goal alignment"),
+        PageJob("skills/index.html", "skills.html", skills, deps, "Skills"),
+    ]

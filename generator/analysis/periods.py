@@ -1,0 +1,162 @@
+"""Reporting periods: KPI observations → one value per metric, group and period.
+
+A period is a calendar month, a calendar quarter or an ISO week (Monday to Sunday);
+it is named by its first day (a midnight ``pd.Timestamp``) and labelled ``2026-10``,
+``2026-Q3`` or ``2026-W41``. The aggregation itself is the data stage's
+(:func:`generator.data.aggregate.aggregate_kpis`), so files and SQL push-down give the
+same numbers; this module renames its output and reads series out of it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+PERIOD_CODES: Mapping[str, str] = {"week": "W-SUN", "month": "M", "quarter": "Q-DEC"}
+"""pandas period codes; weeks end on Sunday, so they start on Monday (ISO)."""
+PERIODS_PER_YEAR: Mapping[str, int] = {"week": 52, "month": 12, "quarter": 4}
+"""How many periods make a year (ROI horizons, forecasts)."""
+PERIOD_COLUMNS = ("metric", "group", "period", "value", "n")
+"""Columns of a period table, in order."""
+
+
+def _check(period: str) -> str:
+    if period not in PERIOD_CODES:
+        raise ValueError(f"unknown period {period!r}: use week, month or quarter")
+    return PERIOD_CODES[period]
+
+
+def _ts(date: Any) -> pd.Timestamp:
+    ts = pd.Timestamp(date)
+    return ts.tz_localize(None) if ts.tzinfo is not None else ts
+
+
+def period_start(date: Any, period: str) -> pd.Timestamp:
+    """First day (midnight) of the week, month or quarter ``date`` falls in."""
+    code = _check(period)
+    return pd.Timestamp(_ts(date).to_period(code).start_time.normalize()).as_unit("ns")
+
+
+def period_end(date: Any, period: str) -> pd.Timestamp:
+    """Last day (midnight) of the week, month or quarter ``date`` falls in."""
+    code = _check(period)
+    return pd.Timestamp(_ts(date).to_period(code).end_time.normalize()).as_unit("ns")
+
+
+def period_index(date: Any, period: str) -> int:
+    """A whole number that grows by one per period: differences count periods."""
+    code = _check(period)
+    return int(_ts(date).to_period(code).ordinal)
+
+
+def periods_between(start: Any, end: Any, period: str) -> int:
+    """Periods from the one holding ``start`` to the one holding ``end`` (0 = the same)."""
+    return period_index(end, period) - period_index(start, period)
+
+
+def period_label(ts: Any, period: str) -> str:
+    """``2026-10`` (month), ``2026-W41`` (ISO week) or ``2026-Q3`` (quarter)."""
+    _check(period)
+    t = _ts(ts)
+    if period == "week":
+        iso = t.isocalendar()
+        return f"{iso[0]}-W{iso[1]:02d}"
+    if period == "quarter":
+        return f"{t.year}-Q{(t.month - 1) // 3 + 1}"
+    return f"{t.year}-{t.month:02d}"
+
+
+def as_date(ts: Any) -> dt.date:
+    """A ``pd.Timestamp`` (or date) as a plain ``datetime.date``."""
+    day: dt.date = _ts(ts).date()
+    return day
+
+
+def empty_periods() -> pd.DataFrame:
+    """A period table with no rows and the right dtypes."""
+    return pd.DataFrame(
+        {
+            "metric": pd.Series([], dtype="str"),
+            "group": pd.Series([], dtype="str"),
+            "period": pd.Series([], dtype="datetime64[ns]"),
+            "value": pd.Series([], dtype="float64"),
+            "n": pd.Series([], dtype="int64"),
+        }
+    )
+
+
+def to_periods(
+    kpis: pd.DataFrame, period: str, agg_by_metric: Mapping[str, str] | None = None
+) -> pd.DataFrame:
+    """One row per metric, group and period: ``metric, group, period, value, n``.
+
+    ``value`` is the mean (default) or the sum (``agg_by_metric[metric] == "sum"``) of
+    the observations in the period; ``n`` counts them. Input already aggregated (with
+    an ``n`` column, as a SQL source delivers it) re-aggregates correctly: means are
+    weighted by ``n``. Sorted by metric, group and period.
+    """
+    from ..data.aggregate import aggregate_kpis
+
+    _check(period)
+    if kpis.empty:
+        return empty_periods()
+    out = aggregate_kpis(kpis, dict(agg_by_metric or {}), period)
+    out = out.rename(columns={"date": "period"})
+    return out[list(PERIOD_COLUMNS)].reset_index(drop=True)
+
+
+def _empty_series() -> pd.Series:
+    return pd.Series([], dtype="float64", index=pd.DatetimeIndex([], dtype="datetime64[ns]"))
+
+
+def series(periods_df: pd.DataFrame, metric: str, group: str) -> pd.Series:
+    """The values of one metric and group, indexed by period start (sorted)."""
+    rows = periods_df[(periods_df["metric"] == metric) & (periods_df["group"] == group)]
+    if rows.empty:
+        return _empty_series()
+    out = pd.Series(
+        rows["value"].to_numpy(dtype="float64"),
+        index=pd.DatetimeIndex(rows["period"]),
+        name=group,
+    )
+    return out.sort_index()
+
+
+def goal_series(
+    periods_df: pd.DataFrame, metric: str, group: str = "", agg: str = "mean"
+) -> pd.Series:
+    """A goal's own series: the rows of ``group`` ("" = whole organisation).
+
+    When the organisation has no rows of its own but groups do, the groups are
+    combined per period: their sum for a ``sum`` metric, else the mean of all their
+    observations (each group weighted by its ``n``).
+    """
+    own = series(periods_df, metric, group)
+    if not own.empty or group != "":
+        return own
+    rows = periods_df[periods_df["metric"] == metric]
+    if rows.empty:
+        return own
+    if agg == "sum":
+        combined = rows.groupby("period", sort=True)["value"].sum()
+    else:
+        weight = rows["n"].astype("float64").clip(lower=1.0)
+        frame = pd.DataFrame({"period": rows["period"], "wv": rows["value"] * weight, "w": weight})
+        sums = frame.groupby("period", sort=True)[["wv", "w"]].sum()
+        combined = sums["wv"] / sums["w"]
+    return pd.Series(
+        combined.to_numpy(dtype=np.float64),
+        index=pd.DatetimeIndex(combined.index),
+        name=group,
+    )
+
+
+def until(s: pd.Series, as_of: Any, period: str) -> pd.Series:
+    """``s`` without the periods that start after the period holding ``as_of``."""
+    if s.empty:
+        return s
+    return s[s.index <= period_start(as_of, period)]

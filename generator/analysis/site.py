@@ -1,0 +1,407 @@
+"""The whole analysis of a site: every goal, path and skills gap, as of one date.
+
+``analyse_site(site, data)`` aggregates the KPI table to periods once, then per goal:
+progress and status, the series to chart, impact per cohort (``impact.py``), the
+minimum detectable effect before any cohort has post-training data, ROI for the best
+estimate (``roi.py``), learning funnels, leading indicators and the chain of evidence.
+Pure: no files, no HTML, no printing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from ..model import Goal, LearningPath, Site
+from .evidence import BehaviourSignal, EvidenceChain, behaviour_signal, evidence_chain
+from .learning import (
+    LEADING_COMPLETION,
+    LEADING_SCORE,
+    Funnel,
+    PathLearning,
+    combine_funnels,
+    goal_leading,
+    path_learning,
+)
+from .periods import (
+    PERIODS_PER_YEAR,
+    as_date,
+    goal_series,
+    period_end,
+    periods_between,
+    series,
+    to_periods,
+    until,
+)
+from .progress import GoalProgress, goal_progress
+from .skills import SkillGap, skills_gaps
+
+LEARNING_INDICATORS: Mapping[str, str] = {
+    "course_completion": LEADING_COMPLETION,
+    "completion": LEADING_COMPLETION,
+    "completion_rate": LEADING_COMPLETION,
+    "assessment_score": LEADING_SCORE,
+    "mean_score": LEADING_SCORE,
+    "score": LEADING_SCORE,
+}
+"""Leading-indicator names in goal files that mean a learning measure."""
+DEFAULT_INDICATORS = ("course_completion", "assessment_score")
+"""Shown for a goal with learning paths that names no leading indicators."""
+_EVIDENCE_RANK = {"strong": 0, "moderate": 1, "weak": 2, "insufficient": 3}
+
+
+@dataclass(frozen=True)
+class PathAnalysis:
+    """What the learning data says about one path."""
+
+    funnels: dict[str, Funnel]
+    """Funnel per cohort id (path order)."""
+    total: Funnel
+    """All the path's learners."""
+    activity_completion: dict[str, dict[str, float]]
+    """Cohort id → activity id → share of the cohort's enrolled who completed it."""
+    leading: dict[str, pd.Series] = field(repr=False)
+    """Leading indicators over time, by display name."""
+
+
+@dataclass(frozen=True)
+class GoalAnalysis:
+    """Everything computed for one goal."""
+
+    progress: GoalProgress
+    """Status, progress, forecast and summary."""
+    impacts: list[Any]
+    """``impact.ImpactEstimate`` per cohort (may be empty)."""
+    mde: float | None
+    """Smallest detectable effect (KPI units) while no cohort has post-training data."""
+    roi: Any | None
+    """``roi.RoiEstimate`` for the best estimate, when costs and benefit_per_unit are given."""
+    best_impact: Any | None
+    """The estimate a leader should see first: strongest evidence, then most data."""
+    learning: dict[str, Funnel]
+    """Funnel per cohort id over all linked paths."""
+    learning_total: Funnel | None
+    """The shown learners of all linked paths together (None without any)."""
+    evidence: EvidenceChain
+    """Inputs → ROI and the weakest link."""
+    leading: dict[str, pd.Series] = field(repr=False)
+    """Leading indicators over time, by display name (learning measures and KPI metrics)."""
+    behaviour: list[BehaviourSignal] = field(default_factory=list)
+    """KPI-metric leading indicators before vs. since training started."""
+    series_by_group: dict[str, pd.Series] = field(default_factory=dict, repr=False)
+    """For the chart: the goal's series (key ``kpi.group``, "" = organisation), each linked
+    cohort's KPI group and the control group, up to ``as_of``."""
+    control_group: str | None = None
+    """The comparison KPI group (a cohort id in ``monitoring.control_group`` is resolved)."""
+
+
+@dataclass(frozen=True)
+class SiteAnalysis:
+    """The analysis of a whole site."""
+
+    as_of: dt.date
+    """Report date: ``config.as_of`` or the latest KPI observation."""
+    period: str
+    """week, month or quarter."""
+    goals: dict[str, GoalAnalysis]
+    """By goal id."""
+    paths: dict[str, PathAnalysis]
+    """By path id."""
+    skills: list[SkillGap]
+    """Every required skill per target group, biggest gap first."""
+    status_counts: dict[str, int]
+    """How many goals have each status."""
+
+
+def resolve_as_of(site: Site, data: Any, today: dt.date | None) -> dt.date:
+    """``config.as_of``, else the latest KPI date, else ``today``, else the latest record."""
+    if site.config.as_of is not None:
+        return site.config.as_of
+    kpis = data.kpis
+    if len(kpis) and kpis["date"].notna().any():
+        return as_date(kpis["date"].max())
+    if today is not None:
+        return today
+    learning = data.learning
+    if len(learning) and learning["date"].notna().any():
+        return as_date(learning["date"].max())
+    return dt.date.today()
+
+
+def _kpi_agg(site: Site) -> dict[str, str]:
+    agg: dict[str, str] = {}
+    for g in site.goals.values():
+        agg.setdefault(g.meta.kpi.metric, g.meta.kpi.agg)
+    return agg
+
+
+def _control_group(site: Site, goal: Goal) -> str | None:
+    cg = goal.meta.monitoring.control_group
+    if cg is None:
+        return None
+    found = site.cohort(cg)
+    return found[1].kpi_group if found else cg
+
+
+def _windows(site: Site, goal: Goal) -> list[Any]:
+    from .impact import CohortWindow
+
+    out = []
+    for pid in goal.paths:
+        path = site.paths[pid]
+        for c in path.meta.cohorts:
+            out.append(CohortWindow(c.id, c.label, c.kpi_group, c.start, path.cohort_end(c)))
+    return sorted(out, key=lambda w: (w.start, w.cohort))
+
+
+def best_impact(impacts: list[Any]) -> Any | None:
+    """Strongest evidence first, then the most periods; only DiD/ITS with an estimate."""
+    usable = [i for i in impacts if i.method in ("did", "its") and i.estimate is not None]
+    if not usable:
+        return None
+    return min(usable, key=lambda i: (_EVIDENCE_RANK.get(i.evidence, 9), -(i.n_pre + i.n_post)))
+
+
+def _mde(
+    windows: list[Any],
+    groups: Mapping[str, pd.Series],
+    control: str | None,
+    target_date: dt.date,
+    period: str,
+    sizes: Mapping[str, int | None],
+) -> float | None:
+    """MDE of the first cohort against its comparison, while no cohort has post data."""
+    from .impact import minimum_detectable_effect
+
+    if not windows:
+        return None
+    for w in windows:
+        s = groups.get(w.group)
+        if s is not None and (s.index > pd.Timestamp(w.end)).any():
+            return None  # a cohort has post-training data: the estimates speak instead
+    first = windows[0]
+    treated = groups.get(first.group)
+    if treated is None:
+        return None
+    treated_pre = treated[treated.index < pd.Timestamp(first.start)]
+    later = next((w for w in windows[1:] if w.group != first.group), None)
+    comp_key = control or (later.group if later else None)
+    comp_size = sizes.get(later.cohort) if later is not None and not control else None
+    comparison = groups.get(comp_key) if comp_key else None
+    comparison_pre = (
+        comparison[comparison.index < pd.Timestamp(first.start)] if comparison is not None else None
+    )
+    n_post = periods_between(first.end, target_date, period)
+    if treated_pre.empty or n_post <= 0:
+        return None
+    own = sizes.get(first.cohort)
+    value = minimum_detectable_effect(
+        treated_pre,
+        comparison_pre,
+        n_post=n_post,
+        group_sizes=(own, comp_size) if own and comp_size else None,
+    )
+    return None if value is None else float(value)
+
+
+def _label(indicator: str) -> str:
+    """Display name of a KPI-metric leading indicator."""
+    return indicator.replace("_", " ").capitalize()
+
+
+def _leading(
+    site: Site,
+    goal: Goal,
+    data: Any,
+    periods_df: pd.DataFrame,
+    path_results: Mapping[str, PathAnalysis],
+    *,
+    as_of: dt.date,
+    period: str,
+) -> tuple[dict[str, pd.Series], list[str]]:
+    """The goal's leading indicators by display name, and the names that are KPI metrics."""
+    names = list(goal.meta.leading_indicators) or (list(DEFAULT_INDICATORS) if goal.paths else [])
+    wanted = {LEARNING_INDICATORS[n] for n in names if n in LEARNING_INDICATORS}
+    out: dict[str, pd.Series] = {}
+    if wanted and goal.paths:
+        if len(goal.paths) == 1:
+            learning = path_results[goal.paths[0]].leading
+        else:
+            learning = goal_leading(
+                data.learning,
+                [site.paths[p].meta for p in goal.paths],
+                period=period,
+                min_group_size=site.config.min_group_size,
+                until=period_end(as_of, period).date(),
+            )
+        out.update({k: v for k, v in learning.items() if k in wanted})
+    metrics = set(periods_df["metric"].unique()) if len(periods_df) else set()
+    kpi_names = []
+    for n in names:
+        if n in LEARNING_INDICATORS or n not in metrics:
+            continue
+        s = until(goal_series(periods_df, n, goal.meta.kpi.group), as_of, period)
+        if not s.empty:
+            out[_label(n)] = s
+            kpi_names.append(n)
+    return out, kpi_names
+
+
+def _analyse_path(site: Site, path: LearningPath, data: Any, as_of: dt.date) -> PathAnalysis:
+    cfg = site.config
+    r: PathLearning = path_learning(
+        data.learning,
+        path.meta,
+        period=cfg.period,
+        min_group_size=cfg.min_group_size,
+        until=period_end(as_of, cfg.period).date(),
+    )
+    return PathAnalysis(r.funnels, r.total, r.activity_completion, r.leading)
+
+
+def analyse_goal(
+    site: Site,
+    goal: Goal,
+    data: Any,
+    periods_df: pd.DataFrame,
+    path_results: Mapping[str, PathAnalysis],
+    *,
+    as_of: dt.date,
+) -> GoalAnalysis:
+    """Everything for one goal; ``periods_df`` and ``path_results`` are computed once per site."""
+    from .impact import estimate_cohorts
+
+    cfg = site.config
+    period = cfg.period
+    k = goal.meta.kpi
+    paths = [site.paths[p] for p in goal.paths]
+    started = not paths or any(c.start <= as_of for p in paths for c in p.meta.cohorts)
+    progress = goal_progress(
+        goal.meta,
+        periods_df,
+        as_of=as_of,
+        period=period,
+        stale_after=cfg.stale_after,
+        on_track=cfg.on_track,
+        at_risk=cfg.at_risk,
+        started=started,
+    )
+
+    control = _control_group(site, goal)
+    groups: dict[str, pd.Series] = {k.group: progress.series}
+    windows = _windows(site, goal) if paths else []
+    for key in [*(w.group for w in windows), *([control] if control else [])]:
+        if key not in groups:
+            groups[key] = until(series(periods_df, k.metric, key), as_of, period)
+    chart_series = {g: s for g, s in groups.items() if not s.empty}
+
+    impacts = (
+        list(
+            estimate_cohorts(
+                groups,
+                windows,
+                control_group=control,
+                period=period,
+                unit=k.unit,
+                kpi_label=k.metric.replace("_", " "),
+                as_of=as_of,
+            )
+        )
+        if windows
+        else []
+    )
+    sizes = {c.id: c.size for p in paths for c in p.meta.cohorts}
+    mde = _mde(windows, groups, control, k.target.date, period, sizes)
+
+    funnels: dict[str, Funnel] = {}
+    for p in paths:
+        funnels.update(path_results[p.meta.id].funnels)
+    shown: list[Funnel] = []
+    for p in paths:  # a hidden path total: its shown cohorts stand in
+        pr = path_results[p.meta.id]
+        shown += [pr.total] if not pr.total.suppressed else list(pr.funnels.values())
+    total = combine_funnels(shown)
+
+    best = best_impact(impacts)
+    roi = None
+    costs = goal.meta.costs
+    if best is not None and costs is not None and costs.total > 0 and goal.meta.benefit_per_unit:
+        from .roi import phillips_roi
+
+        planned = [c.size for p in paths for c in p.meta.cohorts if c.size is not None]
+        people = total.enrolled if total is not None else (sum(planned) if planned else None)
+        roi = phillips_roi(
+            best,
+            direction=k.direction,
+            benefit_per_unit=goal.meta.benefit_per_unit,
+            cost=costs.total,
+            currency=costs.currency,
+            people=people,
+            horizon_periods=PERIODS_PER_YEAR[period],
+        )
+
+    leading, kpi_indicators = _leading(
+        site, goal, data, periods_df, path_results, as_of=as_of, period=period
+    )
+    starts = [c.start for p in paths for c in p.meta.cohorts if c.start <= as_of]
+    behaviour: list[BehaviourSignal] = []
+    if starts:
+        for n in kpi_indicators:
+            sig = behaviour_signal(leading[_label(n)], n, min(starts), period)
+            if sig is not None:
+                behaviour.append(sig)
+
+    chain = evidence_chain(
+        goal.meta,
+        paths=[p.meta for p in paths],
+        funnel=total,
+        behaviour=behaviour,
+        impact=best,
+        progress=progress,
+        roi=roi,
+    )
+    return GoalAnalysis(
+        progress=progress,
+        impacts=impacts,
+        mde=mde,
+        roi=roi,
+        best_impact=best,
+        learning=funnels,
+        learning_total=total,
+        evidence=chain,
+        leading=leading,
+        behaviour=behaviour,
+        series_by_group=chart_series,
+        control_group=control,
+    )
+
+
+def analyse_site(site: Site, data: Any, *, today: dt.date | None = None) -> SiteAnalysis:
+    """Analyse every goal and path of ``site`` against ``data`` (a ``data.Dataset``).
+
+    ``today`` is only a fallback for the report date when the KPI table is empty and
+    ``goalpath.toml`` sets no ``as_of``.
+    """
+    cfg = site.config
+    as_of = resolve_as_of(site, data, today)
+    periods_df = to_periods(data.kpis, cfg.period, _kpi_agg(site))
+    path_results = {pid: _analyse_path(site, p, data, as_of) for pid, p in site.paths.items()}
+    goals = {
+        gid: analyse_goal(site, g, data, periods_df, path_results, as_of=as_of)
+        for gid, g in site.goals.items()
+    }
+    gaps = skills_gaps(
+        [g.meta for g in site.goals.values()],
+        [p.meta for p in site.paths.values()],
+        data.skills,
+        min_group_size=cfg.min_group_size,
+        until=period_end(as_of, cfg.period).date(),
+    )
+    counts: dict[str, int] = {}
+    for ga in goals.values():
+        counts[ga.progress.status] = counts.get(ga.progress.status, 0) + 1
+    return SiteAnalysis(as_of, cfg.period, goals, path_results, gaps, counts)

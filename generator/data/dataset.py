@@ -1,0 +1,109 @@
+"""Load the three tidy tables of a site (files or SQL) into one checked :class:`Dataset`."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from ..config import CONFIG_NAME, PERIODS, DataConfig
+from ..errors import Problems
+from .files import locate, parse, read_bytes
+from .schema import TABLES, TableSpec
+from .sql import load_sql
+from .validate import validate
+
+
+@dataclass(frozen=True, eq=False)
+class Dataset:
+    """The site's data, checked and typed (DESIGN.md §2). Frames are never None.
+
+    Compared by identity (``eq=False``): compare ``fingerprint`` to know whether the
+    inputs changed.
+    """
+
+    kpis: pd.DataFrame
+    """date (datetime64[ns], midnight), metric, value (float64), group ("" = organisation).
+
+    From a SQL source the rows are already aggregated per period (``date`` = period
+    start) and carry one more column, ``n``: the observations behind each value.
+    """
+    learning: pd.DataFrame
+    """date, learner, activity, verb (lower case), path, cohort, score, duration_min."""
+    skills: pd.DataFrame
+    """person, skill, level (int64 0–5), team, date (NaT when missing)."""
+    sources: dict[str, str]
+    """Table → file read (relative, forward slashes) or ``sql:<table or query>``; "" if none."""
+    fingerprint: str
+    """sha256 over everything read: equal inputs give an equal fingerprint."""
+
+
+def load_dataset(
+    root: Path,
+    config: DataConfig,
+    problems: Problems,
+    *,
+    kpi_agg: Mapping[str, str] | None = None,
+    period: str = "month",
+) -> Dataset:
+    """Read kpis, learning and skills; every problem goes to ``problems``, bad rows dropped.
+
+    ``kpi_agg`` (metric → ``mean`` | ``sum``) and ``period`` only matter for a SQL KPI
+    source, where the aggregation is pushed down to the database.
+    """
+    if period not in PERIODS:  # config.py has reported it; keep going with the default
+        period = "month"
+    digest = hashlib.sha256()
+    frames: dict[str, pd.DataFrame] = {}
+    sources: dict[str, str] = {}
+    for name, spec in TABLES.items():
+        sql = config.sql.get(name)
+        if sql is not None:
+            loaded = load_sql(name, sql, spec, problems, kpi_agg=kpi_agg, period=period)
+            frame, label, seen = loaded.frame, loaded.label, loaded.fingerprint.encode()
+        else:
+            frame, label, seen = _load_file(root, name, getattr(config, name), spec, problems)
+        frames[name], sources[name] = frame, label
+        for part in (name.encode(), label.encode(), hashlib.sha256(seen).digest()):
+            digest.update(len(part).to_bytes(8, "big") + part)
+    return Dataset(
+        kpis=frames["kpis"],
+        learning=frames["learning"],
+        skills=frames["skills"],
+        sources=sources,
+        fingerprint=digest.hexdigest(),
+    )
+
+
+def _load_file(
+    root: Path, name: str, rel: str, spec: TableSpec, problems: Problems
+) -> tuple[pd.DataFrame, str, bytes]:
+    """(frame, file read or "", bytes read) for one configured data file."""
+    found = locate(root, rel)
+    if found.outside:
+        field = f"data.{name}"
+        if not any(p.file == CONFIG_NAME and p.field == field for p in problems.errors):
+            problems.error(
+                CONFIG_NAME,
+                f"{rel!r} points outside the site folder",
+                field=field,
+                hint="use a path under data/",
+            )
+        return spec.empty(), "", b""
+    if found.path is None:
+        if name == "kpis":
+            problems.warning(
+                found.shown,
+                "no KPI data found; goals will show 'no data'",
+                hint="add the file (columns date, metric, value, group) or a [sources.kpis] entry",
+            )
+        return spec.empty(), "", b""
+    data = read_bytes(found.path, found.shown, problems)
+    if data is None:
+        return spec.empty(), found.shown, b""
+    raw = parse(data, found.shown, problems)
+    frame = spec.empty() if raw is None else validate(raw, spec, problems)
+    return frame, found.shown, data

@@ -1,0 +1,135 @@
+"""analysis/periods.py: period boundaries, ISO-week labels, mean vs sum aggregation."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from generator.analysis.periods import (
+    goal_series,
+    period_end,
+    period_label,
+    period_start,
+    periods_between,
+    series,
+    to_periods,
+    until,
+)
+
+
+def kpis(rows: list[tuple[str, str, float, str]]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "date": pd.Series(pd.to_datetime([r[0] for r in rows]), dtype="datetime64[ns]"),
+            "metric": pd.Series([r[1] for r in rows], dtype="str"),
+            "value": pd.Series([r[2] for r in rows], dtype="float64"),
+            "group": pd.Series([r[3] for r in rows], dtype="str"),
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("day", "period", "start", "end", "label"),
+    [
+        ("2026-10-07", "month", "2026-10-01", "2026-10-31", "2026-10"),
+        ("2026-10-07", "week", "2026-10-05", "2026-10-11", "2026-W41"),
+        ("2026-01-01", "week", "2025-12-29", "2026-01-04", "2026-W01"),
+        ("2024-12-30", "week", "2024-12-30", "2025-01-05", "2025-W01"),
+        ("2027-01-03", "week", "2026-12-28", "2027-01-03", "2026-W53"),
+        ("2026-08-15", "quarter", "2026-07-01", "2026-09-30", "2026-Q3"),
+        ("2026-02-28", "quarter", "2026-01-01", "2026-03-31", "2026-Q1"),
+    ],
+)
+def test_period_bounds_and_labels(day: str, period: str, start: str, end: str, label: str) -> None:
+    assert period_start(day, period) == pd.Timestamp(start)
+    assert period_end(day, period) == pd.Timestamp(end)
+    assert period_label(period_start(day, period), period) == label
+    assert period_label(dt.date.fromisoformat(day), period) == label
+
+
+def test_periods_between_counts_whole_periods() -> None:
+    assert periods_between(dt.date(2026, 1, 31), dt.date(2026, 4, 1), "month") == 3
+    assert periods_between(dt.date(2026, 1, 1), dt.date(2026, 12, 31), "quarter") == 3
+    assert periods_between(dt.date(2026, 10, 5), dt.date(2026, 10, 11), "week") == 0
+    with pytest.raises(ValueError, match="unknown period"):
+        period_start("2026-01-01", "day")
+
+
+ROWS = [
+    ("2026-09-28", "errors", 4.0, ""),  # ISO week 40, September, Q3
+    ("2026-10-05", "errors", 2.0, ""),  # week 41, October, Q4
+    ("2026-10-07", "errors", 3.0, ""),  # week 41
+    ("2026-10-20", "errors", 7.0, ""),  # week 43
+    ("2026-09-28", "sales", 10.0, ""),
+    ("2026-10-05", "sales", 20.0, ""),
+    ("2026-10-07", "sales", 30.0, ""),
+    ("2026-10-20", "sales", 40.0, ""),
+]
+
+
+@pytest.mark.parametrize(
+    ("period", "expected_errors", "expected_sales", "ns"),
+    [
+        (
+            "week",
+            {"2026-09-28": 4.0, "2026-10-05": 2.5, "2026-10-19": 7.0},
+            [10, 50, 40],
+            [1, 2, 1],
+        ),
+        ("month", {"2026-09-01": 4.0, "2026-10-01": 4.0}, [10, 90], [1, 3]),
+        ("quarter", {"2026-07-01": 4.0, "2026-10-01": 4.0}, [10, 90], [1, 3]),
+    ],
+)
+def test_to_periods_mean_vs_sum(
+    period: str, expected_errors: dict[str, float], expected_sales: list[float], ns: list[int]
+) -> None:
+    table = to_periods(kpis(ROWS), period, {"sales": "sum"})
+    assert list(table.columns) == ["metric", "group", "period", "value", "n"]
+    errors = series(table, "errors", "")
+    assert {ts.date().isoformat(): v for ts, v in errors.items()} == expected_errors
+    sales = series(table, "sales", "")
+    assert sales.to_list() == expected_sales
+    assert table[table["metric"] == "sales"]["n"].to_list() == ns
+
+
+def test_to_periods_reaggregates_counted_input_by_weight() -> None:
+    # Months from a SQL source (with n) roll up into the same quarter as raw rows would.
+    frame = kpis([("2026-07-01", "rate", 1.0, ""), ("2026-08-01", "rate", 4.0, "")])
+    frame["n"] = [3, 1]
+    table = to_periods(frame, "quarter", {})
+    assert series(table, "rate", "").to_list() == [pytest.approx(1.75)]
+    assert table["n"].to_list() == [4]
+
+
+def test_to_periods_empty_frame_has_columns() -> None:
+    table = to_periods(kpis([]), "month", {})
+    assert table.empty and list(table.columns) == ["metric", "group", "period", "value", "n"]
+    assert series(table, "x", "").empty
+
+
+def test_goal_series_prefers_own_group_then_combines_groups() -> None:
+    rows = [
+        ("2026-01-10", "m", 2.0, "a"),
+        ("2026-01-10", "m", 4.0, "b"),
+        ("2026-01-20", "m", 6.0, "b"),
+        ("2026-02-10", "m", 1.0, "a"),
+    ]
+    mean_table = to_periods(kpis(rows), "month", {})
+    combined = goal_series(mean_table, "m", "", "mean")
+    # January: a mean 2 (n=1), b mean 5 (n=2) → mean of all three observations = 4
+    assert combined.to_list() == [pytest.approx(4.0), pytest.approx(1.0)]
+    assert goal_series(mean_table, "m", "b").to_list() == [5.0]
+    assert goal_series(mean_table, "m", "c").empty  # a named group never falls back
+    sum_table = to_periods(kpis(rows), "month", {"m": "sum"})
+    assert goal_series(sum_table, "m", "", "sum").to_list() == [12.0, 1.0]
+    with_org = to_periods(kpis([*rows, ("2026-01-05", "m", 9.0, "")]), "month", {})
+    assert goal_series(with_org, "m", "").to_list() == [9.0]
+
+
+def test_until_drops_periods_after_as_of() -> None:
+    table = to_periods(kpis(ROWS), "month", {})
+    s = series(table, "errors", "")
+    assert until(s, dt.date(2026, 9, 30), "month").to_list() == [4.0]
+    assert len(until(s, dt.date(2026, 10, 1), "month")) == 2

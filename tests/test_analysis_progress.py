@@ -1,0 +1,293 @@
+"""analysis/progress.py: status rules at their boundaries, expected progress, baselines, forecast."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from generator.analysis.progress import goal_progress
+from generator.schema import GoalMeta
+
+D = dt.date
+
+
+def goal(**kpi: Any) -> GoalMeta:
+    extra = kpi.pop("extra", {})
+    base: dict[str, Any] = {
+        "metric": "errors",
+        "unit": "errors / 1000 doses",
+        "direction": "decrease",
+        "baseline": {"value": 4.0, "date": "2026-01-01"},
+        "target": {"value": 3.0, "date": "2026-04-11"},  # 100 days after the baseline
+    }
+    base.update(kpi)
+    return GoalMeta.model_validate(
+        {"id": "g", "title": "Fewer errors", "owner": "CNO", "kpi": base, **extra}
+    )
+
+
+def table(values: dict[str, float], metric: str = "errors", group: str = "") -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "metric": pd.Series([metric] * len(values), dtype="str"),
+            "group": pd.Series([group] * len(values), dtype="str"),
+            "period": pd.Series(pd.to_datetime(list(values)), dtype="datetime64[ns]"),
+            "value": pd.Series(list(values.values()), dtype="float64"),
+            "n": pd.Series([1] * len(values), dtype="int64"),
+        }
+    )
+
+
+def run(g: GoalMeta, data: pd.DataFrame, as_of: dt.date, *, started: bool = True, **kw: Any) -> Any:
+    opts: dict[str, Any] = {"period": "month", "stale_after": 3, "on_track": 16.0, "at_risk": 33.0}
+    opts.update(kw)
+    return goal_progress(g, data, as_of=as_of, started=started, **opts)
+
+
+# as_of 2026-02-20 is 50 of 100 days: the straight line expects 0.5 of the way.
+MID = D(2026, 2, 20)
+
+
+@pytest.mark.parametrize(
+    ("progress", "status"),
+    [
+        (0.50, "on-track"),
+        (0.34, "on-track"),  # gap exactly 16 points
+        (0.3399, "at-risk"),
+        (0.17, "at-risk"),  # gap exactly 33 points
+        (0.1699, "off-track"),
+        (-0.2, "off-track"),  # moved the wrong way
+    ],
+)
+@pytest.mark.parametrize("direction", ["decrease", "increase"])
+def test_status_thresholds_are_inclusive(progress: float, status: str, direction: str) -> None:
+    if direction == "decrease":
+        g, current = goal(), 4.0 - progress
+    else:
+        g = goal(
+            direction="increase",
+            baseline={"value": 10.0, "date": "2026-01-01"},
+            target={"value": 20.0, "date": "2026-04-11"},
+        )
+        current = 10.0 + 10.0 * progress
+    p = run(
+        g,
+        table({"2026-01-01": 4.0 if direction == "decrease" else 10.0, "2026-02-01": current}),
+        MID,
+    )
+    assert p.expected_progress == pytest.approx(0.5)
+    assert p.progress == pytest.approx(progress)
+    assert p.status == status
+    assert p.gap_points == pytest.approx((0.5 - progress) * 100)
+
+
+def test_achieved_is_direction_aware() -> None:
+    p = run(goal(), table({"2026-02-01": 2.9}), MID)
+    assert p.status == "achieved" and p.status_label == "Achieved"
+    assert p.progress == pytest.approx(1.1)
+    assert p.summary == (
+        "Errors fell from 4 to 2.9 errors / 1000 doses; the target of 3 is reached; achieved."
+    )
+    # The same numbers for an increase goal: 45% of the way, 5 points behind → on track.
+    up = goal(
+        direction="increase",
+        baseline={"value": 2.0, "date": "2026-01-01"},
+        target={"value": 4.0, "date": "2026-04-11"},
+    )
+    p = run(up, table({"2026-02-01": 2.9}), MID)
+    assert p.progress == pytest.approx(0.45)
+    assert p.gap_points == pytest.approx(5.0)
+    assert p.status == "on-track"
+    assert run(up, table({"2026-02-01": 4.0}), MID).status == "achieved"
+
+
+def test_not_started_before_baseline_or_before_any_cohort() -> None:
+    later = goal(
+        baseline={"value": 4.0, "date": "2026-06-30"}, target={"value": 3.0, "date": "2027-06-30"}
+    )
+    p = run(later, table({"2026-03-01": 3.5}), D(2026, 3, 31))
+    assert p.status == "not-started"
+    assert p.expected_progress == 0.0
+    # No cohort has started and the KPI has not moved: not started.
+    flat = run(goal(), table({"2026-02-01": 4.1}), MID, started=False)
+    assert flat.status == "not-started" and flat.progress == pytest.approx(-0.1)
+    assert flat.summary == (
+        "Errors rose from 4 to 4.1 errors / 1000 doses; moving away from the target; not started."
+    )
+    # No cohort yet, but the KPI moved: judged like any other goal.
+    moved = run(goal(), table({"2026-02-01": 3.5}), MID, started=False)
+    assert moved.status == "on-track"
+
+
+def test_no_data_and_stale() -> None:
+    none = run(goal(), table({}), MID)
+    assert none.status == "no-data" and none.current is None and none.progress is None
+    assert none.expected_progress == pytest.approx(0.5)  # the plan is known without data
+    assert none.summary == "No KPI data for errors yet; the status is unknown."
+    other_metric = run(goal(), table({"2026-02-01": 3.0}, metric="other"), MID)
+    assert other_metric.status == "no-data"
+
+    g = goal(target={"value": 3.0, "date": "2026-12-31"})
+    as_of = D(2026, 6, 15)
+    fresh = run(g, table({"2026-01-01": 4.0, "2026-03-01": 3.9}), as_of)  # 3 periods back
+    assert fresh.status != "stale" and not fresh.stale
+    assert fresh.last_observation == D(2026, 3, 31)
+    stale = run(g, table({"2026-01-01": 4.0, "2026-02-01": 3.0}), as_of)  # 4 periods back
+    assert stale.status == "stale" and stale.stale  # stale wins over achieved
+    assert stale.summary.startswith("The latest figure for errors is from 2026-02 (3 errors")
+    assert run(g, table({"2026-02-01": 3.9}), as_of, stale_after=4).status != "stale"
+
+
+def test_data_after_as_of_is_ignored() -> None:
+    p = run(goal(), table({"2026-02-01": 3.6, "2026-03-01": 2.0}), MID)
+    assert p.current == 3.6 and p.current_period == D(2026, 2, 1)
+    assert list(p.series.index) == [pd.Timestamp("2026-02-01")]
+
+
+def test_expected_progress_by_milestones_vs_straight_line() -> None:
+    kw: dict[str, Any] = {
+        "baseline": {"value": 4.0, "date": "2026-01-01"},
+        "target": {"value": 3.0, "date": "2027-01-01"},
+    }
+    data = table({"2026-07-01": 3.8})
+    as_of = D(2026, 7, 1)  # 181 of 365 days
+    straight = run(goal(**kw), data, as_of)
+    assert straight.expected_progress == pytest.approx(181 / 365)
+    assert straight.expected_path == [(D(2026, 1, 1), 4.0), (D(2027, 1, 1), 3.0)]
+    assert straight.status == "at-risk"  # 20% vs 49.6%: 29.6 points behind
+    planned = run(goal(milestones=[{"date": "2026-07-01", "value": 3.8}], **kw), data, as_of)
+    assert planned.expected_progress == pytest.approx(0.2)
+    assert planned.gap_points == pytest.approx(0.0)
+    assert planned.status == "on-track"
+    assert planned.expected_path == [
+        (D(2026, 1, 1), 4.0),
+        (D(2026, 7, 1), 3.8),
+        (D(2027, 1, 1), 3.0),
+    ]
+    # Half-way between the milestone and the target (92 of 184 days): 0.2 + 0.8 / 2.
+    later = run(goal(milestones=[{"date": "2026-07-01", "value": 3.8}], **kw), data, D(2026, 10, 1))
+    assert later.expected_progress == pytest.approx(0.6)
+    # Past the deadline the plan expects everything.
+    assert run(goal(**kw), table({"2027-02-01": 3.5}), D(2027, 2, 1)).expected_progress == 1.0
+
+
+def test_baseline_from_a_window_is_the_mean_of_its_periods() -> None:
+    g = goal(
+        direction="increase",
+        baseline={"window": ["2026-01-01", "2026-03-31"]},
+        target={"value": 10.0, "date": "2026-12-31"},
+    )
+    data = table(
+        {
+            "2025-12-01": 100.0,
+            "2026-01-01": 4.0,
+            "2026-02-01": 5.0,
+            "2026-03-01": 6.0,
+            "2026-06-01": 7.5,
+        }
+    )
+    p = run(g, data, D(2026, 6, 30))
+    assert p.baseline == pytest.approx(5.0)
+    assert p.baseline_date == D(2026, 3, 31) and p.baseline_source == "window"
+    assert p.progress == pytest.approx(0.5)
+    # A window that starts mid-month takes the periods it overlaps.
+    mid = goal(
+        direction="increase",
+        baseline={"window": ["2026-01-15", "2026-02-10"]},
+        target={"value": 10.0, "date": "2026-12-31"},
+    )
+    assert run(mid, data, D(2026, 6, 30)).baseline == pytest.approx(4.5)
+    # No data in the window: the first observation stands in, and says so.
+    empty = goal(
+        direction="increase",
+        baseline={"window": ["2024-01-01", "2024-03-31"]},
+        target={"value": 200.0, "date": "2026-12-31"},
+    )
+    q = run(empty, data, D(2026, 6, 30))
+    assert (q.baseline, q.baseline_date, q.baseline_source) == (
+        100.0,
+        D(2025, 12, 1),
+        "first-observation",
+    )
+
+
+def test_forecast_reaches_target_or_not() -> None:
+    g = goal(
+        direction="increase",
+        baseline={"value": 10.0, "date": "2025-12-31"},
+        target={"value": 20.0, "date": "2026-12-31"},
+    )
+    months = [f"2026-{m:02d}-01" for m in range(1, 7)]
+    noise = [0.1, -0.1, 0.0, 0.1, -0.1, 0.0]
+    fast = run(
+        g,
+        table({d: 10.0 + i + e for i, (d, e) in enumerate(zip(months, noise, strict=True))}),
+        D(2026, 6, 30),
+    )
+    f = fast.forecast
+    assert f is not None and f.date == D(2026, 12, 31) and f.n_periods == 6
+    assert f.value == pytest.approx(21.0, abs=0.15)
+    assert f.low < f.value < f.high and f.high - f.low < 2.0
+    assert f.reaches_target
+    slow = run(
+        g,
+        table({d: 10.0 + 0.3 * i + e for i, (d, e) in enumerate(zip(months, noise, strict=True))}),
+        D(2026, 6, 30),
+    )
+    assert slow.forecast is not None and not slow.forecast.reaches_target
+    assert slow.forecast.value == pytest.approx(13.3, abs=0.15)
+    three = run(g, table(dict(zip(months[:3], [10.0, 11.0, 12.0], strict=True))), D(2026, 6, 30))
+    assert three.forecast is None  # fewer than 4 periods
+    done = run(g, table({d: 10.0 + i for i, d in enumerate(months)}), D(2027, 1, 31))
+    assert done.forecast is None  # the deadline has passed
+
+
+def test_summary_sentence_and_confidence_conflict() -> None:
+    g = goal(
+        baseline={"value": 4.2, "date": "2026-01-01"},
+        target={"value": 3.78, "date": "2026-04-11"},
+        extra={
+            "checkins": [
+                {"date": "2026-01-15", "confidence": 2},
+                {"date": "2026-02-15", "confidence": 8, "note": "fine"},
+                {"date": "2026-03-15", "confidence": 1},  # after as_of: not yet said
+            ]
+        },
+    )
+    p = run(g, table({"2026-02-01": 4.17}), MID)
+    assert p.status == "off-track"
+    assert p.summary == (
+        "Errors fell from 4.2 to 4.17 errors / 1000 doses; 7% of the way to the target "
+        "(plan: 50% by now); off track."
+    )
+    assert p.confidence_conflict == (
+        "The owner's confidence was 8/10 on 2026-02-15, but the numbers say off track."
+    )
+    low = goal(extra={"checkins": [{"date": "2026-02-01", "confidence": 3}]})
+    q = run(low, table({"2026-02-01": 3.5}), MID)
+    assert q.status == "on-track" and q.confidence_conflict is not None
+    assert "only 3/10" in q.confidence_conflict
+    fine = goal(extra={"checkins": [{"date": "2026-02-01", "confidence": 5}]})
+    assert run(fine, table({"2026-02-01": 3.5}), MID).confidence_conflict is None
+
+
+def test_goal_without_baseline_uses_first_observation() -> None:
+    g = GoalMeta.model_validate(
+        {
+            "id": "rev",
+            "title": "Revenue",
+            "owner": "CEO",
+            "kpi": {
+                "metric": "revenue",
+                "direction": "increase",
+                "target": {"value": 100, "date": "2026-12-31"},
+            },
+        }
+    )
+    p = run(g, table({"2026-01-01": 60.0, "2026-02-01": 70.0}, metric="revenue"), D(2026, 2, 28))
+    assert p.baseline == 60.0 and p.baseline_source == "first-observation"
+    assert p.baseline_date == D(2026, 1, 1)
+    assert p.progress == pytest.approx(0.25)
