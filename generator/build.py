@@ -160,11 +160,11 @@ class SiteBuilder:
     def _render(self, inputs: Inputs, timings: dict[str, float]) -> tuple[dict[str, Any], int, int]:
         from .analysis.site import analyse_site
         from .assets import collect_assets
-        from .charts import build_charts
+        from .figures import build_charts
         from .pages import build_jobs, job_key
         from .render import RenderState, fingerprint, make_env, render_job, template_problem
         from .theme import resolve_theme
-        from .views import build_extra, data_files
+        from .views import SECTION_IDS, build_extra, data_files
 
         t = time.perf_counter()
         site = inputs.site
@@ -173,7 +173,7 @@ class SiteBuilder:
         timings["analyse"] = time.perf_counter() - t
         t = time.perf_counter()
         charts = build_charts(site, analysis)
-        extra = build_extra(site, analysis, charts)
+        extra = build_extra(site, analysis, charts, SECTION_IDS)
         timings["chart"] = time.perf_counter() - t
 
         t = time.perf_counter()

@@ -46,7 +46,7 @@ def goal_charts(site: Site, goal: Goal, analysis: Any) -> dict[str, ch.ChartSpec
     kpi = kpi_chart(site, goal, ga, analysis.period)
     if kpi is not None:
         charts["kpi"] = kpi
-    impact = impact_chart(goal, ga)
+    impact = impact_chart(site, goal, ga)
     if impact is not None:
         charts["impact"] = impact
     funnel = funnel_chart(ga.learning, site)
@@ -139,14 +139,27 @@ def kpi_chart(site: Site, goal: Goal, ga: Any, period: str) -> ch.ChartSpec | No
     )
 
 
-def impact_chart(goal: Goal, ga: Any) -> ch.ChartSpec | None:
+def _window_mean(series: Any, window: tuple[dt.date, dt.date] | None) -> tuple[float, int] | None:
+    if series is None or window is None:
+        return None
+    import pandas as pd
+
+    part = series[(series.index >= pd.Timestamp(window[0])) & (series.index <= pd.Timestamp(window[1]))]
+    part = part.dropna()
+    return (float(part.mean()), len(part)) if len(part) else None
+
+
+def impact_chart(site: Site, goal: Goal, ga: Any) -> ch.ChartSpec | None:
+    """Before/after group means (the slope the estimate rests on) beside a forest plot."""
     estimates = [i for i in ga.impacts if i.estimate is not None]
     if not estimates:
         return None
     means: list[dict[str, Any]] = []
     rows = []
     for imp in estimates:
-        label = imp.cohort
+        found = site.cohort(imp.cohort)
+        cohort = found[1] if found else None
+        label = cohort.label if cohort else imp.cohort
         rows.append(
             {
                 "cohort": label,
@@ -159,17 +172,21 @@ def impact_chart(goal: Goal, ga: Any) -> ch.ChartSpec | None:
                 "evidence": imp.evidence,
             }
         )
-        for group_key, name in (
-            (imp.cohort, f"{label} (trained)"),
-            (imp.comparison, f"{imp.comparison} (comparison)"),
-        ):
-            if group_key is None:
-                continue
-            m = getattr(imp, "group_means", None) or {}
-            for window, value, n in m.get(group_key, []):
-                means.append(
-                    {"group": name, "window": window, "value": value, "n": n, "panel": label}
-                )
+        groups = [(cohort.kpi_group if cohort else imp.cohort, f"{label} (trained)")]
+        if imp.comparison:
+            groups.append((imp.comparison, f"{_series_name(site, goal, imp.comparison)}"))
+        for group_key, name in groups:
+            series = ga.series_by_group.get(group_key)
+            for window_name, window in (
+                ("Before training", imp.pre_window),
+                ("After training", imp.post_window),
+            ):
+                m = _window_mean(series, window)
+                if m is not None:
+                    means.append(
+                        {"group": name, "window": window_name, "value": m[0], "n": m[1],
+                         "panel": label}
+                    )
     summary = " ".join(i.summary for i in estimates)
     return ch.impact_chart(means=means, estimates=rows, summary=summary, unit=goal.meta.kpi.unit)
 

@@ -79,6 +79,12 @@ def fmt_num(value: Any, digits: int = 3) -> str:
     return text.replace("-", "−")
 
 
+def fmt_signed(value: Any, digits: int = 3) -> str:
+    """A change: always signed (+1.2, −0.4), so readers see the direction."""
+    text = fmt_num(value, digits)
+    return text if text in ("–", "0") or text.startswith("−") else "+" + text
+
+
 def fmt_pct(value: Any, digits: int = 0) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
@@ -125,7 +131,7 @@ def make_env(theme: Theme) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(num=fmt_num, pct=fmt_pct, date=fmt_date, money=fmt_money)
+    env.filters.update(num=fmt_num, signed=fmt_signed, pct=fmt_pct, date=fmt_date, money=fmt_money)
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
     return env
 
