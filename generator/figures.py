@@ -144,7 +144,9 @@ def _window_mean(series: Any, window: tuple[dt.date, dt.date] | None) -> tuple[f
         return None
     import pandas as pd
 
-    part = series[(series.index >= pd.Timestamp(window[0])) & (series.index <= pd.Timestamp(window[1]))]
+    part = series[
+        (series.index >= pd.Timestamp(window[0])) & (series.index <= pd.Timestamp(window[1]))
+    ]
     part = part.dropna()
     return (float(part.mean()), len(part)) if len(part) else None
 
@@ -184,8 +186,13 @@ def impact_chart(site: Site, goal: Goal, ga: Any) -> ch.ChartSpec | None:
                 m = _window_mean(series, window)
                 if m is not None:
                     means.append(
-                        {"group": name, "window": window_name, "value": m[0], "n": m[1],
-                         "panel": label}
+                        {
+                            "group": name,
+                            "window": window_name,
+                            "value": m[0],
+                            "n": m[1],
+                            "panel": label,
+                        }
                     )
     summary = " ".join(i.summary for i in estimates)
     return ch.impact_chart(means=means, estimates=rows, summary=summary, unit=goal.meta.kpi.unit)

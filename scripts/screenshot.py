@@ -40,7 +40,9 @@ def main() -> None:
             pg.wait_for_load_state("networkidle")
             pg.wait_for_timeout(400)
             total = pg.locator(".chart-canvas").count()
-            drawn = pg.locator(".chart-canvas[data-drawn] svg, .chart-canvas[data-drawn] canvas").count()
+            drawn = pg.locator(
+                ".chart-canvas[data-drawn] svg, .chart-canvas[data-drawn] canvas"
+            ).count()
             name = (rel.strip("/").replace("/", "_") or "index") + f"-{args.width}.png"
             pg.screenshot(path=str(args.out / name), full_page=args.full)
             print(f"{rel or '/'}: charts {drawn}/{total}; errors: {errors or 'none'} -> {name}")
