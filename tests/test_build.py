@@ -1,0 +1,255 @@
+"""Whole builds of small sites: the pages and links that must exist, atomic output,
+base_url, and that author input cannot inject script."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from generator.build import SiteBuilder
+from generator.cli import main
+from tests.linkcheck import broken_links
+
+
+def build(root: Path, **kwargs: object) -> tuple[int, str]:
+    """Run ``goalpath build`` in-process; (exit code, stderr)."""
+    import contextlib
+    import io
+
+    err = io.StringIO()
+    args = ["build", "--site", str(root), "--quiet"]
+    for k, v in kwargs.items():
+        args += [f"--{k.replace('_', '-')}", str(v)]
+    with contextlib.redirect_stderr(err):
+        code = main(args)
+    return code, err.getvalue()
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def read(root: Path, rel: str) -> str:
+    return (root / "build" / rel).read_text(encoding="utf-8")
+
+
+def test_small_site_has_every_page_and_link(make_site):
+    root = make_site()
+    code, err = build(root)
+    assert code == 0, err
+    out = root / "build"
+    for rel in (
+        "index.html",
+        "goals/grow-sales/index.html",
+        "goals/company/index.html",
+        "paths/selling/index.html",
+        "about/index.html",
+        "timeline/index.html",
+        "alignment/index.html",
+        "skills/index.html",
+        "404.html",
+        "api/goals.json",
+        "api/goals.csv",
+        "search/index.js",
+        "assets/style.css",
+        "assets/print.css",
+    ):
+        assert (out / rel).is_file(), rel
+
+    dashboard = read(root, "index.html")
+    assert 'href="goals/grow-sales/index.html"' in dashboard
+    assert 'href="paths/selling/index.html"' in dashboard
+    assert "Grow sales in the north by 10%" in dashboard
+    assert "Head of Sales" in dashboard
+
+    goal = read(root, "goals/grow-sales/index.html")
+    assert 'href="../../paths/selling/index.html"' in goal
+    assert "<strong>Value selling</strong>" in goal  # narrative Markdown rendered
+    assert "SMART check" in goal
+    assert 'media="print"' in goal
+
+    path = read(root, "paths/selling/index.html")
+    # cohort north starts 2025-09-01; the week-3 exam falls on 15 Sep 2025
+    assert "15 Sep 2025" in path
+    assert 'href="../../goals/grow-sales/index.html"' in path
+    assert broken_links(out) == []
+
+
+def test_failed_build_leaves_previous_output_byte_for_byte(make_site):
+    root = make_site()
+    assert build(root)[0] == 0
+    before = tree_digest(root / "build")
+    goal = root / "content/goals/grow-sales.md"
+    goal.write_text(goal.read_text().replace("direction: increase", "direction: upwards"))
+    code, err = build(root)
+    assert code == 1
+    assert "content/goals/grow-sales.md:9:" in err
+    assert "kpi.direction" in err
+    assert "nothing was written" in err
+    assert "Traceback" not in err
+    assert tree_digest(root / "build") == before
+    assert not [p for p in root.iterdir() if p.name.startswith(".build")]
+
+
+def test_failed_template_leaves_output_intact(make_site):
+    root = make_site({"themes/default/templates/page.html": "{% extends 'base.html' %}{% block"})
+    code, err = build(root)
+    assert code == 1
+    assert "themes/default/templates/page.html" in err
+    assert not (root / "build").exists()
+
+
+def test_base_url_prefixes_every_internal_link(make_site):
+    root = make_site()
+    assert build(root, base_url="/intranet/goals/")[0] == 0
+    html = read(root, "goals/grow-sales/index.html")
+    hrefs = re.findall(r'(?:href|src)="([^"#]+)"', html)
+    internal = [h for h in hrefs if not h.startswith(("http:", "https:", "mailto:"))]
+    assert internal
+    assert all(h.startswith("/intranet/goals/") for h in internal), internal
+    assert "/intranet/goals/paths/selling/" in html
+
+
+def test_relative_links_by_default_work_from_disk(make_site):
+    root = make_site()
+    assert build(root)[0] == 0
+    html = read(root, "goals/grow-sales/index.html")
+    hrefs = re.findall(r'(?:href|src)="([^"#]+)"', html)
+    assert hrefs
+    assert not [h for h in hrefs if h.startswith("/")]
+    # file:// has no directory index: links name index.html explicitly
+    assert not [h for h in hrefs if h.endswith("/")]
+
+
+SCRIPT_BODY = """
+    ---
+    title: Grow sales
+    owner: Head of Sales
+    kpi:
+      metric: sales_per_rep
+      direction: increase
+      target: {value: 12, date: 2026-12-31}
+    ---
+    <script>alert('md')</script>
+
+    <img src=x onerror="alert('img')">
+
+    [click](javascript:alert('link'))
+
+    Text with <b>inline html</b>.
+"""
+
+
+def test_markdown_cannot_inject_script(make_site):
+    root = make_site({"content/goals/grow-sales.md": SCRIPT_BODY})
+    code, err = build(root)
+    assert code == 0, err
+    html = read(root, "goals/grow-sales/index.html")
+    assert "<script>alert" not in html
+    assert 'onerror="' not in html
+    assert 'href="javascript:' not in html
+    assert "&lt;script&gt;" in html  # shown as text, not dropped silently
+
+
+def test_allow_html_passes_html_but_never_javascript_links(make_site):
+    root = make_site(
+        {
+            "content/goals/grow-sales.md": SCRIPT_BODY,
+            "goalpath.toml": "[site]\ntitle='T'\nallow_html = true\n[analysis]\nas_of=2026-06-30\n",
+        }
+    )
+    assert build(root)[0] == 0
+    html = read(root, "goals/grow-sales/index.html")
+    assert "<b>inline html</b>" in html
+    assert 'href="javascript:' not in html
+
+
+def test_data_in_script_tags_is_escaped(make_site):
+    evil = "Sales </script><script>alert(1)</script> & more"
+    root = make_site(
+        {
+            "content/goals/grow-sales.md": f"""
+                ---
+                title: "{evil}"
+                owner: "<b>owner</b>"
+                kpi:
+                  metric: sales_per_rep
+                  unit: "</script>"
+                  direction: increase
+                  baseline: {{value: 10, date: 2025-06-30}}
+                  target: {{value: 12, date: 2026-12-31}}
+                learning_paths: [selling]
+                monitoring: {{control_group: south}}
+                ---
+                Body.
+            """
+        }
+    )
+    code, err = build(root)
+    assert code == 0, err
+    for rel in ("index.html", "goals/grow-sales/index.html", "search/index.js"):
+        text = read(root, rel)
+        assert "<script>alert(1)" not in text, rel
+        assert "<b>owner</b>" not in text, rel
+    goal = read(root, "goals/grow-sales/index.html")
+    # every <script> block's body is free of a premature end tag
+    for body in re.findall(r"<script[^>]*>(.*?)</script>", goal, flags=re.S):
+        assert "</" not in body
+    # and the JSON still parses back to the same title
+    specs = re.findall(r'<script type="application/json"[^>]*>(.*?)</script>', goal, flags=re.S)
+    assert specs
+    for spec in specs:
+        assert isinstance(json.loads(spec), dict)
+    api = {g["id"]: g for g in json.loads(read(root, "api/goals.json"))["goals"]}
+    assert api["grow-sales"]["title"] == evil
+
+
+def test_no_learner_id_reaches_the_site(make_site):
+    root = make_site()
+    assert build(root)[0] == 0
+    for p in (root / "build").rglob("*"):
+        if p.is_file() and p.suffix in {".html", ".json", ".js", ".csv"}:
+            assert not re.search(r"\bL00\d\b", p.read_text(encoding="utf-8")), p
+
+
+@pytest.mark.parametrize(
+    ("out", "why"),
+    [(".", "site folder"), ("content", "")],
+)
+def test_refuses_to_write_over_the_site_or_a_foreign_folder(make_site, out, why):
+    root = make_site()
+    code, err = build(root, out=root / out)
+    assert code == 1
+    assert "will not write the site here" in err
+    assert (root / "content/goals/grow-sales.md").is_file()
+
+
+def test_incremental_builder_reuses_unchanged_pages(make_site):
+    root = make_site()
+    builder = SiteBuilder(root)
+    first = builder.build()
+    assert first.ok and first.reused == 0
+    again = builder.build()
+    assert again.ok and again.pages == 0 and again.reused == first.pages
+
+
+def test_example_site_builds_without_errors_and_links_resolve(tmp_path):
+    repo = Path(__file__).resolve().parents[1]
+    result = SiteBuilder(repo, tmp_path / "out").build()
+    assert result.ok, [p.format() for p in result.problems]
+    assert not [p for p in result.problems if p.severity == "error"]
+    assert broken_links(tmp_path / "out") == []
+    api = json.loads((tmp_path / "out/api/goals.json").read_text())
+    assert len(api["goals"]) >= 6
+    statuses = {g["status"] for g in api["goals"]}
+    assert {"on-track", "off-track"} <= statuses and len(statuses) >= 4
+    estimates = [g["impact"] for g in api["goals"] if g["impact"] and g["impact"]["estimate"]]
+    assert len(estimates) >= 2
