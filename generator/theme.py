@@ -13,8 +13,21 @@ from pathlib import Path
 
 from .errors import GoalpathError, Problem
 
-BUILTIN_THEMES = Path(__file__).resolve().parent.parent / "themes"
-"""Themes shipped beside the package (the repository's ``themes/``)."""
+def _builtin_themes() -> Path:
+    """The repository's ``themes/`` in a checkout; the ``goalpath_themes`` package in a wheel."""
+    beside = Path(__file__).resolve().parent.parent / "themes"
+    if (beside / "default" / "templates").is_dir():
+        return beside
+    import importlib.util
+
+    spec = importlib.util.find_spec("goalpath_themes")
+    if spec is not None and spec.submodule_search_locations:
+        return Path(next(iter(spec.submodule_search_locations)))
+    return beside
+
+
+BUILTIN_THEMES = _builtin_themes()
+"""Themes shipped with goalpath (``default``)."""
 
 
 @dataclass(frozen=True)
