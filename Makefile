@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+NODE   := tests/.node
+NODE_STAMP := $(NODE)/node_modules/.installed
 
 .PHONY: site test check lint bench serve clean
 
@@ -12,10 +14,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $(STAMP)
 
+# Test-only web tools (Nu HTML checker, axe-core) from npm; no install scripts: vnu-jar's
+# would download a Java runtime, and the system's Java is used instead.
+$(NODE_STAMP): $(NODE)/package.json $(NODE)/package-lock.json
+	cd $(NODE) && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
 site: $(STAMP)
 	$(BIN)/goalpath build
 
-test: $(STAMP)
+test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
@@ -30,4 +38,4 @@ serve: $(STAMP)
 	$(BIN)/goalpath serve
 
 clean:
-	rm -rf build .goalpath-cache
+	rm -rf build .goalpath-cache $(NODE)/node_modules

@@ -20,6 +20,8 @@ from . import output
 from .config import SiteConfig, load_config
 from .content import SourceDoc, discover, read_source
 from .errors import GoalpathError, Problem, Problems
+from .history import GoalHistory
+from .incremental import BuildMemo, Reader
 from .model import Site, check_against_data, validate_site
 
 log = logging.getLogger(__name__)
@@ -27,8 +29,9 @@ log = logging.getLogger(__name__)
 CACHE_DIR = ".goalpath-cache"
 """Per-site cache (the Vega bundle); safe to delete, never committed."""
 
-Progress = Callable[[int, int], None]
-"""Called as progress(done, total) while pages render."""
+Progress = Callable[[str, int, int], None]
+"""Called as progress(stage, done, total): stage "Analysing" counts goals analysed (not
+reused), "Rendering" counts pages."""
 
 
 @dataclass(frozen=True)
@@ -54,8 +57,17 @@ class Inputs:
     dataset: Any
 
 
-def load_inputs(root: Path, problems: Problems, *, base_url: str | None = None) -> Inputs | None:
-    """Load and validate config, content and data; None when anything is an error."""
+def load_inputs(
+    root: Path,
+    problems: Problems,
+    *,
+    base_url: str | None = None,
+    read: Reader = read_source,
+) -> Inputs | None:
+    """Load and validate config, content and data; None when anything is an error.
+
+    ``read`` reads one content file (``content.read_source``, or a cache of it).
+    """
     from .data import load_dataset
 
     config = load_config(root, problems)
@@ -67,7 +79,7 @@ def load_inputs(root: Path, problems: Problems, *, base_url: str | None = None) 
         )
     docs: dict[str, list[SourceDoc]] = {}
     for kind, files in discover(root).items():
-        docs[kind] = [d for f in files if (d := read_source(root, kind, f, problems)) is not None]
+        docs[kind] = [d for f in files if (d := read(root, kind, f, problems)) is not None]
     site = validate_site(docs, config, problems)
     agg = {g.meta.kpi.metric: g.meta.kpi.agg for g in site.goals.values()}
     dataset = load_dataset(root, config.data, problems, kpi_agg=agg, period=config.period)
@@ -108,6 +120,11 @@ class SiteBuilder:
         self.strict = strict
         self._page_cache: dict[str, tuple[str, str]] = {}
         self._assets: dict[str, bytes] = {}
+        self._memo = BuildMemo()
+        from .review_views import ReviewMemo
+
+        self._reviews = ReviewMemo()
+        self._history = GoalHistory()
 
     def build(self, changed: frozenset[Path] | None = None) -> BuildResult:
         """Full build when ``changed`` is None; otherwise reuse pages whose inputs are unchanged.
@@ -127,7 +144,10 @@ class SiteBuilder:
             )
             return BuildResult(False, list(problems), seconds=time.perf_counter() - t0)
         try:
-            inputs = load_inputs(self.root, problems, base_url=self.base_url)
+            inputs = load_inputs(
+                self.root, problems, base_url=self.base_url, read=self._memo.sources.read
+            )
+            self._memo.sources.prune()
             timings["load"] = time.perf_counter() - t0
             if inputs is None or (self.strict and problems.warnings):
                 return BuildResult(False, list(problems), seconds=time.perf_counter() - t0)
@@ -158,38 +178,42 @@ class SiteBuilder:
         )
 
     def _render(self, inputs: Inputs, timings: dict[str, float]) -> tuple[dict[str, Any], int, int]:
-        from .analysis.site import analyse_site
         from .assets import collect_assets
-        from .figures import build_charts
         from .pages import build_jobs, job_key
-        from .render import RenderState, fingerprint, make_env, render_job, template_problem
+        from .render import RenderState, render_job, template_problem
         from .theme import resolve_theme
         from .views import SECTION_IDS, build_extra, data_files
 
         t = time.perf_counter()
         site = inputs.site
         theme = resolve_theme(self.root, site.config.theme)
-        analysis = analyse_site(site, inputs.dataset, today=self.today)
+        report = self.progress
+        analysis = self._memo.analyse(
+            site,
+            inputs.dataset,
+            self.today,
+            progress=(lambda d, n: report("Analysing", d, n)) if report else None,
+        )
         timings["analyse"] = time.perf_counter() - t
         t = time.perf_counter()
-        charts = build_charts(site, analysis)
+        charts = self._memo.charts(site, analysis)
         extra = build_extra(site, analysis, charts, SECTION_IDS)
         timings["chart"] = time.perf_counter() - t
+        t = time.perf_counter()
+        extra.update(self._reviews.get(site, inputs.dataset, analysis))
+        timings["reviews"] = time.perf_counter() - t
+        t = time.perf_counter()
+        history = self._history.read(self.root, {g.source.rel: i for i, g in site.goals.items()})
+        if history is not None:  # a Git checkout: goal pages show their plan's changes
+            extra["history"] = history
+        timings["history"] = time.perf_counter() - t
 
         t = time.perf_counter()
         import jinja2
 
-        env = make_env(theme)
-        state = RenderState(site, theme, analysis, charts, extra)
-        theme_sig = [(p.as_posix(), p.stat().st_mtime_ns, p.stat().st_size) for p in theme.files()]
-        global_key = fingerprint(
-            repr(site.config),
-            theme_sig,
-            inputs.dataset.fingerprint,
-            [(p.meta.id, p.meta.title, p.meta.order, p.meta.nav) for p in site.pages.values()],
-            str(analysis.as_of),
-            self.today,
-        )
+        env, theme_key = self._memo.env(theme)
+        state = RenderState(site, theme, analysis, charts, extra, self._memo.keys)
+        global_key = self._memo.page_keys(state, theme_key, inputs.dataset, self.today)
         jobs = build_jobs(state)
         files: dict[str, Any] = {}
         new_cache: dict[str, tuple[str, str]] = {}
@@ -210,8 +234,8 @@ class SiteBuilder:
                 rendered += 1
             files[job.out] = html
             new_cache[job.out] = (key, html)
-            if self.progress:
-                self.progress(i + 1, len(jobs))
+            if report:
+                report("Rendering", i + 1, len(jobs))
         if errors:
             raise GoalpathError(errors)
         self._page_cache = new_cache

@@ -379,43 +379,70 @@ def leading_chart(rows: list[dict[str, Any]], *, summary: str) -> ChartSpec:
 
 @functools.cache
 def _skills_template() -> dict[str, Any]:
+    """Skills down, target groups across (few groups: it fits a phone), biggest gap on top.
+
+    Each cell: colour = gap in levels; text = the gap, and below it current / required.
+    """
     import altair as alt
 
     base = alt.Chart(alt.Data(name="skills")).encode(
         x=alt.X(
+            "group:N",
+            title=None,
+            sort=alt.EncodingSortField("group_order", op="min"),
+            axis=alt.Axis(
+                orient="top",
+                labelAngle=0,
+                labelExpr="split(datum.label, '-')",
+                labelLimit=120,
+                domain=False,
+                ticks=False,
+            ),
+        ),
+        y=alt.Y(
             "skill:N",
             title=None,
-            sort=alt.EncodingSortField("gap", op="max", order="descending"),
-            axis=alt.Axis(labelAngle=-30),
+            sort=alt.EncodingSortField("rank", op="min"),
+            axis=alt.Axis(labelLimit=170, domain=False, ticks=False),
         ),
-        y=alt.Y("group:N", title=None),
     )
+    tooltip = [
+        alt.Tooltip("skill:N", title="Skill"),
+        alt.Tooltip("group:N", title="Group"),
+        alt.Tooltip("required:Q", title="Required"),
+        alt.Tooltip("current_text:N", title="Current"),
+        alt.Tooltip("gap_text:N", title="Gap"),
+        alt.Tooltip("taught_by:N", title="Taught by"),
+    ]
+    backdrop = base.mark_rect(cornerRadius=3, color="#eceff3").encode(tooltip=tooltip)
     cells = base.mark_rect(cornerRadius=3).encode(
         color=alt.Color(
             "gap:Q",
-            title="Gap (levels)",
+            title="Gap (levels below required)",
             scale=alt.Scale(scheme="orangered", domain=[0, 3], clamp=True),
+            legend=alt.Legend(orient="bottom", gradientLength=160),
         ),
-        tooltip=[
-            alt.Tooltip("group:N", title="Group"),
-            alt.Tooltip("skill:N", title="Skill"),
-            alt.Tooltip("required:Q", title="Required"),
-            alt.Tooltip("current_text:N", title="Current"),
-            alt.Tooltip("gap_text:N", title="Gap"),
-            alt.Tooltip("taught_by:N", title="Taught by"),
-        ],
+        tooltip=tooltip,
     )
-    text = base.mark_text(fontSize=12).encode(
-        text="gap_text:N",
-        color=alt.condition("datum.gap > 1.5", alt.value("white"), alt.value("#1d2430")),
+    dark = alt.condition("datum.gap > 1.5", alt.value("white"), alt.value("#1d2430"))
+    gap_text = base.mark_text(fontSize=12, fontWeight="bold", dy=-6).encode(
+        text="gap_text:N", color=dark, tooltip=tooltip
     )
-    spec = alt.layer(cells, text).properties(width="container", height=alt.Step(34)).to_dict()
+    level_text = base.mark_text(fontSize=9, dy=8).encode(
+        text="levels_text:N", color=dark, tooltip=tooltip
+    )
+    spec = (
+        alt.layer(backdrop, cells, gap_text, level_text)
+        .properties(width="container", height=alt.Step(38))
+        .to_dict()
+    )
     spec["config"] = _config()
     return spec
 
 
 def skills_chart(rows: list[dict[str, Any]], *, summary: str) -> ChartSpec:
-    """``rows``: group, skill, required, current (or None), gap (or None), texts, taught_by."""
+    """``rows``: group, group_order, skill, rank, required, current (or None), gap (or None),
+    current_text, gap_text, levels_text, taught_by."""
     table = Table(
         ["Group", "Skill", "Required", "Current", "Gap", "Taught by"],
         [
@@ -436,60 +463,122 @@ def skills_chart(rows: list[dict[str, Any]], *, summary: str) -> ChartSpec:
 # ---------------------------------------------------------------- timeline (Gantt)
 
 
+MARKER_KINDS = ["As of", "Deadline", "Milestone"]
+
+
 @functools.cache
 def _timeline_template() -> dict[str, Any]:
+    """A Gantt chart: one row per cohort, its name written above its bars (so long names
+    fit on a phone), one bar per activity coloured by kind; the pale bar is the plan, the
+    solid part the share of the cohort who completed it. Rules: as-of date, goal
+    deadlines and milestones."""
     import altair as alt
 
-    x = alt.X("start:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, orient="top"))
-    bars = (
-        alt.Chart(alt.Data(name="activities"))
-        .mark_bar(cornerRadius=2, height={"band": 0.7})
-        .encode(
-            x=x,
-            x2="end:T",
-            y=alt.Y(
-                "row:N",
-                title=None,
-                sort=alt.EncodingSortField("order", op="min"),
-                axis=alt.Axis(labelLimit=260),
+    x = alt.X(
+        "start:T",
+        title=None,
+        axis=alt.Axis(
+            orient="top",
+            labelAngle=0,
+            tickCount={"expr": "ceil(width / 70)"},  # type: ignore[arg-type]
+            labelExpr=(
+                "month(datum.value) == 0 || datum.index == 0"
+                " ? timeFormat(datum.value, '%b %Y') : timeFormat(datum.value, '%b')"
             ),
-            color=alt.Color(
-                "kind:N",
-                title="Activity",
-                scale=alt.Scale(domain=list(KIND_COLOURS), range=list(KIND_COLOURS.values())),
-            ),
-            opacity=alt.Opacity(
-                "shade:Q", legend=None, scale=alt.Scale(domain=[0, 1], range=[0.35, 1])
-            ),
-            tooltip=[
-                alt.Tooltip("row:N", title="Cohort"),
-                alt.Tooltip("title:N", title="Activity"),
-                alt.Tooltip("kind:N", title="Kind"),
-                alt.Tooltip("start:T", title="Week of", format="%d %b %Y"),
-                alt.Tooltip("completion:N", title="Completed"),
-            ],
+            grid=True,
+        ),
+    )
+    y = alt.Y(
+        "row:N",
+        title=None,
+        sort=alt.EncodingSortField("order", op="min"),
+        axis=None,
+        scale=alt.Scale(paddingInner=0, paddingOuter=0),
+    )
+    kind = alt.Color(
+        "kind:N",
+        title="Activity",
+        scale=alt.Scale(domain=list(KIND_COLOURS), range=list(KIND_COLOURS.values())),
+        legend=alt.Legend(
+            orient="bottom",
+            columns={"expr": "width < 420 ? 2 : 4"},  # type: ignore[arg-type]
+            symbolType="square",
+            symbolOpacity=1,
+        ),
+    )
+    tooltip = [
+        alt.Tooltip("row:N", title="Cohort"),
+        alt.Tooltip("title:N", title="Activity"),
+        alt.Tooltip("kind:N", title="Kind"),
+        alt.Tooltip("start:T", title="Week of", format="%d %b %Y"),
+        alt.Tooltip("completion:N", title="Completed"),
+    ]
+    activities = alt.Chart(alt.Data(name="activities"))
+    planned = activities.mark_bar(height=12, yOffset=7, opacity=0.3).encode(
+        x=x, x2="end:T", y=y, color=kind, tooltip=tooltip
+    )
+    done = (
+        activities.transform_filter("isValid(datum.share) && datum.share > 0")
+        .transform_calculate(
+            done_end="toDate(datum.start) + datum.share * (toDate(datum.end) - toDate(datum.start))"
         )
+        .mark_bar(height=12, yOffset=7)
+        .encode(x="start:T", x2="done_end:T", y=y, color=kind, tooltip=tooltip)
+    )
+    labels = (
+        alt.Chart(alt.Data(name="rows"))
+        .mark_text(
+            align="left",
+            baseline="top",
+            dy=3,
+            fontSize=11,
+            color="#1d2430",
+            limit={"expr": "width"},  # type: ignore[arg-type]
+        )
+        .encode(
+            x=alt.value(0),
+            y=alt.Y("row:N", sort=alt.EncodingSortField("order", op="min"), bandPosition=0),
+            text="label:N",
+        )
+    )
+    line_legend = alt.Legend(
+        orient="bottom", direction="vertical", symbolType="stroke", symbolStrokeWidth=2
     )
     rules = (
         alt.Chart(alt.Data(name="markers"))
-        .mark_rule(strokeDash=[4, 3])
+        .mark_rule(strokeWidth=1.5)
         .encode(
             x="date:T",
             color=alt.Color(
                 "kind:N",
-                title="Marker",
-                scale=alt.Scale(
-                    domain=["As of", "Deadline", "Milestone"],
-                    range=["#1d2430", "#b3261e", "#c98500"],
-                ),
+                title="Lines",
+                scale=alt.Scale(domain=MARKER_KINDS, range=["#1d2430", "#b3261e", "#c98500"]),
+                legend=line_legend,
+            ),
+            strokeDash=alt.StrokeDash(
+                "kind:N",
+                title="Lines",
+                scale=alt.Scale(domain=MARKER_KINDS, range=[[1, 0], [6, 3], [2, 2]]),
+                legend=line_legend,
             ),
             tooltip=[alt.Tooltip("label:N", title=" "), alt.Tooltip("date:T", format="%d %b %Y")],
         )
     )
+    as_of = (
+        alt.Chart(alt.Data(name="markers"))
+        .transform_filter("datum.kind == 'As of'")
+        .mark_text(align="center", baseline="top", dy=4, fontSize=11, fontWeight="bold")
+        .encode(
+            x="date:T",
+            y=alt.value({"expr": "height"}),
+            text="label:N",
+            color=alt.value("#1d2430"),
+        )
+    )
     spec = (
-        alt.layer(rules, bars)
-        .resolve_scale(color="independent")
-        .properties(width="container", height=alt.Step(22))
+        alt.layer(rules, alt.layer(planned, done, labels, as_of))
+        .resolve_scale(color="independent", strokeDash="independent")
+        .properties(width="container", height=alt.Step(38))
         .to_dict()
     )
     spec["config"] = _config()
@@ -499,8 +588,8 @@ def _timeline_template() -> dict[str, Any]:
 def timeline_chart(
     activities: list[dict[str, Any]], markers: list[dict[str, Any]], *, summary: str, title: str
 ) -> ChartSpec:
-    """``activities``: row, order, title, kind, start, end, shade (0–1), completion (text).
-    ``markers``: date, kind (As of|Deadline|Milestone), label."""
+    """``activities``: row, order, title, kind, start, end, share (0–1 or None), completion
+    (text). ``markers``: date, kind (one of :data:`MARKER_KINDS`), label."""
     table = Table(
         ["Cohort", "Activity", "Kind", "Week of", "Completed"],
         [
@@ -508,7 +597,12 @@ def timeline_chart(
             for a in activities
         ],
     )
-    spec = _fill(_timeline_template(), activities=activities, markers=markers)
+    rows: dict[str, dict[str, Any]] = {}
+    for a in activities:
+        rows.setdefault(a["row"], {"row": a["row"], "order": a["order"], "label": a["row"]})
+    spec = _fill(
+        _timeline_template(), activities=activities, markers=markers, rows=list(rows.values())
+    )
     return ChartSpec(spec, summary, title, table)
 
 

@@ -13,7 +13,8 @@ import datetime as dt
 import json
 import os
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -52,33 +53,68 @@ def _date(value: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"not a date: {value!r} (use YYYY-MM-DD)") from None
 
 
-class _ProgressBar:
-    """A one-line progress bar on a terminal; silent otherwise (CI, pipes, --quiet)."""
+def _port(value: str) -> int:
+    try:
+        port = int(value)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"not a port number: {value!r} (use 0-65535)")
+    return port
 
-    def __init__(self, stream: TextIO, enabled: bool) -> None:
+
+class _ProgressBar:
+    """A one-line progress bar on stderr for builds that take a while.
+
+    Silent unless ``enabled`` (a terminal, no ``--quiet``, not CI): a build that is
+    done within :attr:`DELAY` seconds prints nothing; then the bar redraws at most
+    ten times a second. ``close()`` clears it and starts over for the next build.
+    """
+
+    DELAY = 0.5
+    """Seconds a build runs before the bar appears."""
+    WIDTH = 30
+
+    def __init__(
+        self, stream: TextIO, enabled: bool, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.stream = stream
         self.enabled = enabled
-        self.shown = False
+        self.clock = clock
+        self.started: float | None = None
+        self.shown = 0
+        """Length of the line on screen (0: nothing shown)."""
+        self._drawn = float("-inf")
 
-    def __call__(self, done: int, total: int) -> None:
-        if not self.enabled or total < 50:
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if not self.enabled or total <= 0:
             return
-        if done != total and done % max(1, total // 50):
+        now = self.clock()
+        if self.started is None:
+            self.started = now
+        if now - self.started < self.DELAY or (done < total and now - self._drawn < 0.1):
             return
-        width = 30
-        filled = int(width * done / total)
-        self.stream.write(f"\rRendering [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        self._drawn = now
+        filled = self.WIDTH * min(done, total) // total
+        line = f"{stage} [{'#' * filled}{'.' * (self.WIDTH - filled)}] {done}/{total}"
+        self.stream.write("\r" + line.ljust(self.shown))
         self.stream.flush()
-        self.shown = True
+        self.shown = max(self.shown, len(line))
 
     def close(self) -> None:
         if self.shown:
-            self.stream.write("\r" + " " * 60 + "\r")
+            self.stream.write("\r" + " " * self.shown + "\r")
             self.stream.flush()
+        self.started, self.shown, self._drawn = None, 0, float("-inf")
 
 
 def _wants_progress(args: argparse.Namespace) -> bool:
     return not args.quiet and sys.stderr.isatty() and not os.environ.get("CI")
+
+
+def _log_line(text: str) -> None:
+    sys.stderr.write(text + "\n")
+    sys.stderr.flush()
 
 
 # ---------------------------------------------------------------- commands
@@ -132,14 +168,26 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from .devserver import run_dev_server
 
-    return run_dev_server(
-        args.site,
-        out=args.out,
-        host=args.host,
-        port=args.port,
-        open_browser=args.open,
-        quiet=args.quiet,
-    )
+    opener = None
+    if args.open:
+        import webbrowser
+
+        opener = webbrowser.open
+    try:
+        run_dev_server(
+            args.site,
+            out=args.out,
+            host=args.host,
+            port=args.port,
+            open_url=opener,
+            quiet=args.quiet,
+            log=_log_line,
+            progress=_ProgressBar(sys.stderr, _wants_progress(args)),
+        )
+    except GoalpathError as exc:
+        _print_problems(exc.problems, sys.stderr)
+        return 1
+    return 0
 
 
 def cmd_new(args: argparse.Namespace) -> int:
@@ -221,9 +269,9 @@ def make_parser() -> argparse.ArgumentParser:
     site_arg(s)
     s.add_argument("--out", type=Path, default=None, help="output folder (default: SITE/build)")
     s.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
-    s.add_argument("--port", type=int, default=8000)
+    s.add_argument("--port", type=_port, default=8000, help="port (default: 8000; 0: any free)")
     s.add_argument("--open", action="store_true", help="open the site in a browser")
-    s.add_argument("--quiet", "-q", action="store_true")
+    s.add_argument("--quiet", "-q", action="store_true", help="print only problems")
     s.set_defaults(func=cmd_serve)
 
     n = sub.add_parser("new", help="create a goal, path or page from a commented template")

@@ -70,6 +70,11 @@ class SiteConfig:
     """Points of lag up to which a goal is at risk; more is off track."""
     min_group_size: int = 5
     """Privacy: learning and skills aggregates over fewer people are hidden."""
+    review_period: str = ""
+    """Cadence of the period reviews (``/reviews/<period>/``): week, month or quarter;
+    empty = the reporting ``period``."""
+    review_limit: int = 12
+    """How many reviews to keep: the most recent periods with data."""
     data: DataConfig = field(default_factory=DataConfig)
     root: Path = Path(".")
     """The site folder (not from the file: where it was found)."""
@@ -92,6 +97,7 @@ _SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
         "at_risk": (int, float),
     },
     "privacy": {"min_group_size": int},
+    "reviews": {"period": str, "limit": int},
     "data": {"kpis": str, "learning": str, "skills": str},
 }
 _TYPE_WORDS = {str: "text", bool: "true or false", int: "a whole number", dt.date: "a date"}
@@ -248,6 +254,8 @@ def _build(values: dict[str, Any], sql: dict[str, SqlSource], root: Path) -> Sit
         on_track=float(get("analysis.on_track", d.on_track)),
         at_risk=float(get("analysis.at_risk", d.at_risk)),
         min_group_size=get("privacy.min_group_size", d.min_group_size),
+        review_period=get("reviews.period", d.review_period),
+        review_limit=get("reviews.limit", d.review_limit),
         data=DataConfig(
             kpis=get("data.kpis", d.data.kpis),
             learning=get("data.learning", d.data.learning),
@@ -274,6 +282,15 @@ def _check_ranges(cfg: SiteConfig, text: str, problems: Problems) -> None:
         bad("analysis", "stale_after", "must be at least 1")
     if not 0 <= cfg.on_track <= cfg.at_risk:
         bad("analysis", "at_risk", "thresholds must satisfy 0 ≤ on_track ≤ at_risk")
+    if cfg.review_period and cfg.review_period not in PERIODS:
+        bad(
+            "reviews",
+            "period",
+            f"unknown period {cfg.review_period!r}",
+            "use week, month or quarter",
+        )
+    if cfg.review_limit < 1:
+        bad("reviews", "limit", "must be at least 1")
     if cfg.min_group_size < 1:
         bad("privacy", "min_group_size", "must be at least 1")
     if not re.fullmatch(r"[A-Za-z0-9_-]+", cfg.theme):

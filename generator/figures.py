@@ -8,6 +8,7 @@ Pure: no files, no HTML.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from . import charts as ch
@@ -26,12 +27,19 @@ def _d(value: Any) -> dt.date:
     return value.date() if hasattr(value, "date") and callable(value.date) else value
 
 
-def build_charts(site: Site, analysis: Any) -> dict[str, Any]:
+def build_charts(
+    site: Site, analysis: Any, reuse: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """Every page's charts. ``reuse``: ``goal:<id>`` / ``path:<id>`` entries of an earlier
+    build whose inputs the caller knows are unchanged (``build.py``), taken as they are."""
+    old = reuse or {}
     out: dict[str, Any] = {}
     for gid, goal in site.goals.items():
-        out[f"goal:{gid}"] = goal_charts(site, goal, analysis)
+        key = f"goal:{gid}"
+        out[key] = old[key] if key in old else goal_charts(site, goal, analysis)
     for pid, path in site.paths.items():
-        out[f"path:{pid}"] = path_charts(site, path, analysis)
+        key = f"path:{pid}"
+        out[key] = old[key] if key in old else path_charts(site, path, analysis)
     out["timeline"] = site_timeline(site, analysis)
     out["skills"] = skills_heatmap(analysis.skills, site)
     return out
@@ -268,21 +276,30 @@ def leading_chart(leading: Any, period: str) -> ch.ChartSpec | None:
 
 
 def skills_heatmap(gaps: list[Any], site: Site) -> ch.ChartSpec | None:
+    """Required against current level per skill and target group, biggest gaps first."""
+    rank: dict[str, int] = {}
+    for g in gaps:  # ``gaps`` come biggest first (analysis.skills.skills_gaps)
+        rank.setdefault(g.skill, len(rank))
+    groups = sorted({g.group for g in gaps}, key=lambda name: (name == "", name))
     rows = []
     for g in gaps:
         suppressed = getattr(g, "suppressed", False)
         taught = [site.paths[p].meta.title for p in g.taught_by if p in site.paths]
+        current_text = (
+            "hidden" if suppressed else ("–" if g.current is None else f"{g.current:.1f}")
+        )
         rows.append(
             {
-                "group": g.group,
+                "group": g.group or "Everyone",
+                "group_order": groups.index(g.group),
                 "skill": g.skill,
+                "rank": rank[g.skill],
                 "required": g.required,
                 "current": None if suppressed else g.current,
                 "gap": None if suppressed else g.gap,
-                "current_text": "hidden"
-                if suppressed
-                else ("–" if g.current is None else f"{g.current:.1f}"),
-                "gap_text": "hidden" if suppressed else ("–" if g.gap is None else f"{g.gap:+.1f}"),
+                "current_text": current_text,
+                "gap_text": "hidden" if suppressed else ("?" if g.gap is None else f"{g.gap:+.1f}"),
+                "levels_text": f"{current_text if g.current is not None else '?'} / {g.required}",
                 "taught_by": ", ".join(taught) or "no path teaches this",
             }
         )
@@ -300,6 +317,7 @@ def skills_heatmap(gaps: list[Any], site: Site) -> ch.ChartSpec | None:
             summary += f" No path teaches: {', '.join(untaught)}."
     else:
         summary = "No current skill levels recorded yet."
+    summary += " Each cell shows the gap, and below it current / required level."
     return ch.skills_chart(rows, summary=summary)
 
 
@@ -307,6 +325,8 @@ def skills_heatmap(gaps: list[Any], site: Site) -> ch.ChartSpec | None:
 
 
 def _activity_rows(site: Site, paths: list[LearningPath], analysis: Any) -> list[dict[str, Any]]:
+    """One row per scheduled activity of every cohort, with the share of the cohort who
+    completed it (None: no learning data for the cohort, e.g. it has not started)."""
     rows = []
     order = 0
     for path in paths:
@@ -324,7 +344,7 @@ def _activity_rows(site: Site, paths: list[LearningPath], analysis: Any) -> list
                         "kind": s.activity.kind,
                         "start": s.start,
                         "end": s.end + dt.timedelta(days=1),
-                        "shade": 1.0 if share is None else max(0.0, min(1.0, share)),
+                        "share": None if share is None else max(0.0, min(1.0, float(share))),
                         "completion": "–" if share is None else f"{share:.0%}",
                     }
                 )
@@ -332,47 +352,58 @@ def _activity_rows(site: Site, paths: list[LearningPath], analysis: Any) -> list
     return rows
 
 
+def _markers(goals: list[Goal], as_of: dt.date | None) -> list[dict[str, Any]]:
+    """The as-of line, and each goal's deadline and milestones."""
+    out: list[dict[str, Any]] = []
+    if as_of is not None:
+        out.append({"date": as_of, "kind": "As of", "label": f"As of {as_of:%d %b %Y}"})
+    for g in goals:
+        out.append({"date": g.deadline, "kind": "Deadline", "label": f"Deadline: {g.meta.title}"})
+        for m in g.meta.kpi.milestones:
+            out.append({"date": m.date, "kind": "Milestone", "label": f"Milestone: {g.meta.title}"})
+    return out
+
+
+_SHADING = (
+    " The pale bar is the plan; its solid part is the share of the cohort who completed "
+    "the activity (from the learning data)."
+)
+
+
 def site_timeline(site: Site, analysis: Any) -> ch.ChartSpec | None:
     paths = list(site.paths.values())
     rows = _activity_rows(site, paths, analysis)
     if not rows:
         return None
-    markers = [{"date": analysis.as_of, "kind": "As of", "label": f"As of {analysis.as_of}"}]
-    for g in site.goals.values():
-        markers.append(
-            {"date": g.deadline, "kind": "Deadline", "label": f"Deadline: {g.meta.title}"}
-        )
-        for m in g.meta.kpi.milestones:
-            markers.append(
-                {"date": m.date, "kind": "Milestone", "label": f"Milestone: {g.meta.title}"}
-            )
+    markers = _markers(list(site.goals.values()), _d(analysis.as_of))
     first = min(r["start"] for r in rows)
-    last = max(r["end"] for r in rows)
+    last = max(r["end"] for r in rows) - dt.timedelta(days=1)
+    cohorts = sum(len(p.meta.cohorts) for p in paths)
     summary = (
-        f"{len(paths)} learning paths, {sum(len(p.meta.cohorts) for p in paths)} cohorts, "
-        f"training from {first:%d %b %Y} to {last:%d %b %Y}."
+        f"{len(paths)} learning {'path' if len(paths) == 1 else 'paths'}, {cohorts} "
+        f"{'cohort' if cohorts == 1 else 'cohorts'}, training from {first:%d %b %Y} to "
+        f"{last:%d %b %Y}; lines mark the data's as-of date, goal deadlines and milestones."
+        + _SHADING
     )
     return ch.timeline_chart(rows, markers, summary=summary, title="All learning on one calendar")
 
 
 def path_charts(site: Site, path: LearningPath, analysis: Any) -> dict[str, ch.ChartSpec]:
     rows = _activity_rows(site, [path], analysis)
-    markers = [{"date": analysis.as_of, "kind": "As of", "label": f"As of {analysis.as_of}"}]
-    for gid in path.goals:
-        g = site.goals[gid]
-        markers.append(
-            {"date": g.deadline, "kind": "Deadline", "label": f"Deadline: {g.meta.title}"}
+    markers = _markers([site.goals[g] for g in path.goals if g in site.goals], _d(analysis.as_of))
+    out: dict[str, ch.ChartSpec] = {}
+    if rows:
+        summary = (
+            "; ".join(
+                f"{c.label}: {c.start:%d %b %Y} – {path.cohort_end(c):%d %b %Y}"
+                for c in path.meta.cohorts
+            )
+            + "."
+            + _SHADING
         )
-    summary = (
-        "; ".join(
-            f"{c.label}: {c.start:%d %b %Y} – {path.cohort_end(c):%d %b %Y}"
-            for c in path.meta.cohorts
+        out["timeline"] = ch.timeline_chart(
+            rows, markers, summary=summary, title="Schedule by cohort"
         )
-        + ". Bars are shaded by the share of learners who completed each activity."
-    )
-    out = {
-        "timeline": ch.timeline_chart(rows, markers, summary=summary, title="Schedule by cohort")
-    }
     pa = analysis.paths.get(path.meta.id)
     if pa is not None:
         funnel = funnel_chart(pa.funnels, site)

@@ -1,46 +1,68 @@
 """Load each goal plan's change history from Git: an audit trail for targets.
 
-Two git processes for the whole site, whatever its size: one ``git log`` listing
-the commits that touched ``content/goals/``, one ``git cat-file --batch`` reading
-every version of those files. For each commit we say which of baseline, target
-and deadline changed, from what to what. Not a Git checkout, or no git: no history.
+Three git processes for the whole site, whatever its size: ``rev-parse`` (is this a
+checkout, and which commit is ``HEAD``: while it stays, :class:`GoalHistory` answers
+from memory), one ``git log`` listing the commits that touched ``content/goals/``,
+one ``git cat-file --batch`` reading every version of those files. For each commit
+we say which of baseline, target and deadline (and title, owner, milestones)
+changed, from what to what. Not a Git checkout, or no
+git: no history, and no error. Uncommitted edits are not history yet.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import re
 import subprocess
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-TRACKED = {
+log = logging.getLogger(__name__)
+
+TRACKED: dict[tuple[str, ...], str] = {
     ("kpi", "baseline"): "baseline",
     ("kpi", "target", "value"): "target",
     ("kpi", "target", "date"): "deadline",
+    ("kpi", "milestones"): "milestones",
     ("title",): "title",
     ("owner",): "owner",
 }
+"""Front-matter fields whose changes a history entry spells out, and their names."""
+
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml when present: parsing every old version is most of the cost (10× faster)."""
 
 
 @dataclass(frozen=True)
 class Change:
     field: str
+    """``baseline``, ``target``, ``deadline``, ``milestones``, ``title`` or ``owner``."""
     old: str | None
+    """The value before this commit, as text; None when the field was absent."""
     new: str | None
+    """The value after this commit; None when the field was removed."""
 
 
 @dataclass(frozen=True)
 class HistoryEntry:
     commit: str
+    """Abbreviated commit id (10 hex digits)."""
     date: dt.date
+    """Author date."""
     author: str
     message: str
+    """The commit's subject line."""
     changes: tuple[Change, ...]
     """Tracked fields that this commit changed (empty: narrative or other edits)."""
     created: bool = False
+    """This commit added the file."""
+    deleted: bool = False
+    """This commit removed the file (it came back later)."""
 
 
 def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes | None:
@@ -52,21 +74,72 @@ def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes | None:
             timeout=60,
             check=False,
         )
-    except (OSError, subprocess.TimeoutExpired):
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        log.debug("git %s failed: %s", args[0], exc)
         return None
-    return done.stdout if done.returncode == 0 else None
+    if done.returncode != 0:
+        log.debug("git %s: %s", args[0], done.stderr.decode("utf-8", "replace").strip())
+        return None
+    return done.stdout
 
 
-def _front_matter(text: str) -> dict[str, Any]:
+def _front_matter_text(text: str) -> str | None:
     lines = text.replace("\r\n", "\n").split("\n")
     if not lines or lines[0].strip() != "---":
+        return None
+    for i in range(1, len(lines)):
+        if lines[i].rstrip() in ("---", "..."):
+            return "\n".join(lines[1:i])
+    return None
+
+
+_TOP_KEY = re.compile(r"([A-Za-z_][\w-]*)\s*:")
+
+
+def _tracked(front: str | None) -> str | None:
+    """The top-level entries of the front matter that :data:`TRACKED` reads, as text.
+
+    Comparing these texts first skips parsing every version whose target did not move
+    (most edits); parsing a dozen lines instead of the whole front matter does the rest.
+    Falls back to the whole text when anything (an anchor, a document marker) is unusual.
+    """
+    if front is None:
+        return None
+    wanted = {path[0] for path in TRACKED}
+    keep: list[str] = []
+    taking = False
+    for line in front.split("\n"):
+        if line[:1].strip() and not line.startswith("#"):  # a top-level line
+            m = _TOP_KEY.match(line)
+            if m is None:
+                return front
+            taking = m.group(1) in wanted
+        if taking:
+            keep.append(line)
+    text = "\n".join(keep)
+    return front if "&" in text or "*" in text or "<<" in text else text
+
+
+def _parse(front: str | None) -> dict[str, Any]:
+    if front is None:
         return {}
     try:
-        end = next(i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "..."))
-        data = yaml.safe_load("\n".join(lines[1:end]))
-    except (StopIteration, yaml.YAMLError, ValueError):
-        return {}
+        data = yaml.load(front, Loader=_LOADER)  # noqa: S506 - a safe loader
+    except (yaml.YAMLError, ValueError):
+        return {}  # a broken old version: compare as if empty
     return data if isinstance(data, dict) else {}
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, dict):  # baseline: {value, date} or {window: [a, b]}
+        if set(value) <= {"value", "date"} and "value" in value:
+            return f"{_text(value['value'])}" + (
+                f" on {_text(value['date'])}" if "date" in value else ""
+            )
+        return ", ".join(f"{k} {_text(v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return "; ".join(_text(v) for v in value)
+    return str(value)
 
 
 def _get(data: dict[str, Any], path: tuple[str, ...]) -> str | None:
@@ -75,75 +148,167 @@ def _get(data: dict[str, Any], path: tuple[str, ...]) -> str | None:
         if not isinstance(cur, dict) or key not in cur:
             return None
         cur = cur[key]
-    if isinstance(cur, dict):  # baseline: {value, date} or {window}
-        return ", ".join(f"{k} {v}" for k, v in cur.items())
-    return None if cur is None else str(cur)
+    return None if cur is None else _text(cur)
 
 
-def goal_history(root: Path, folder: str = "content/goals") -> dict[str, list[HistoryEntry]] | None:
-    """History per goal file stem, newest first; None when the site is not in Git."""
-    top = _git(root, "rev-parse", "--show-toplevel")
-    if top is None:
-        return None
-    log = _git(
+def _changes(old: dict[str, Any], new: dict[str, Any]) -> tuple[Change, ...]:
+    out = []
+    for path, name in TRACKED.items():
+        a, b = _get(old, path), _get(new, path)
+        if a != b:
+            out.append(Change(name, a, b))
+    return tuple(out)
+
+
+_DELETED = "\x00"
+"""Marks a version that a commit deleted (no front matter can be this string)."""
+
+Commit = tuple[str, str, str, str]
+"""(sha, ISO date, author, subject)."""
+
+
+def _log(root: Path, folder: str) -> list[tuple[Commit, list[tuple[str, str, str]]]] | None:
+    """Commits touching ``folder``, newest first, each with (status, new blob id, path)."""
+    raw = _git(
         root,
+        "-c",
+        "core.quotePath=false",
         "log",
         "--no-renames",
+        "--relative",
         "--format=%x1e%H%x1f%as%x1f%an%x1f%s",
-        "--name-status",
+        "--raw",
+        "--no-abbrev",
         "--",
         folder,
     )
-    if log is None:
+    if raw is None:
         return None
-    commits: list[tuple[str, str, str, str, list[tuple[str, str]]]] = []
-    for block in log.decode("utf-8", "replace").split("\x1e")[1:]:
+    commits = []
+    for block in raw.decode("utf-8", "replace").split("\x1e")[1:]:
         head, _, rest = block.partition("\n")
         sha, date, author, subject = (head.split("\x1f") + ["", "", ""])[:4]
         files = []
         for line in rest.splitlines():
-            if "\t" in line:
-                status, path = line.split("\t", 1)
-                if path.endswith(".md"):
-                    files.append((status[:1], path))
-        commits.append((sha, date, author, subject, files))
-    # Read every version in one batch: "<sha>:<path>" (paths are relative to the repo top,
-    # as git log prints them, so a site in a subfolder of a repository works too).
-    wanted = [f"{sha}:{path}" for sha, *_, files in commits for st, path in files if st != "D"]
-    blobs = _read_blobs(root, wanted)
-    versions: dict[str, list[tuple[tuple[str, str, str, str], dict[str, Any] | None]]] = {}
-    for sha, date, author, subject, files in reversed(commits):  # oldest first
-        for status, path in files:
-            stem = Path(path).stem
-            data = None if status == "D" else _front_matter(blobs.get(f"{sha}:{path}", ""))
-            versions.setdefault(stem, []).append(((sha, date, author, subject), data))
-    out: dict[str, list[HistoryEntry]] = {}
-    for stem, items in versions.items():
-        entries: list[HistoryEntry] = []
-        previous: dict[str, Any] | None = None
-        for (sha, date, author, subject), data in items:
-            changes = []
-            if data is not None and previous is not None:
-                for path, name in TRACKED.items():
-                    old, new = _get(previous, path), _get(data, path)
-                    if old != new:
-                        changes.append(Change(name, old, new))
-            entries.append(
-                HistoryEntry(
-                    sha[:10],
-                    dt.date.fromisoformat(date),
-                    author,
-                    subject,
-                    tuple(changes),
-                    created=previous is None and data is not None,
-                )
+            # ":100644 100644 <old blob> <new blob> M\tcontent/goals/x.md"
+            info, tab, path = line.partition("\t")
+            fields = info.split()
+            if line.startswith(":") and tab and len(fields) >= 5 and path.endswith(".md"):
+                files.append((fields[4][:1], fields[3], path))
+        if files:
+            commits.append(((sha, date, author, subject), files))
+    return commits
+
+
+def goal_history(
+    root: Path,
+    goals: Mapping[str, str] | None = None,
+    folder: str = "content/goals",
+) -> dict[str, list[HistoryEntry]] | None:
+    """Each goal's history, newest first; None when the site is not in a Git checkout.
+
+    ``goals`` maps a goal file's path relative to ``root`` (``content/goals/x.md``) to
+    the goal's id; files not in it (deleted goals) are left out. Without it, the
+    history is keyed by file stem. Paths are taken relative to ``root``, so a site in
+    a subfolder of a repository works too.
+    """
+    return GoalHistory().read(root, goals, folder)
+
+
+class GoalHistory:
+    """:func:`goal_history` that remembers its last answer while ``HEAD`` stays put.
+
+    A ``SiteBuilder`` keeps one, so a rebuild in ``goalpath serve`` costs one
+    ``git rev-parse`` (a few ms) instead of reading the whole history again.
+    """
+
+    def __init__(self) -> None:
+        self._last: tuple[Any, dict[str, list[HistoryEntry]] | None] | None = None
+
+    def read(
+        self,
+        root: Path,
+        goals: Mapping[str, str] | None = None,
+        folder: str = "content/goals",
+    ) -> dict[str, list[HistoryEntry]] | None:
+        head = _git(root, "rev-parse", "--show-prefix", "HEAD")
+        if head is None:  # not a checkout, no git, or no commit yet
+            self._last = None
+            return None
+        key = (str(root), folder, head, None if goals is None else sorted(goals.items()))
+        if self._last is not None and self._last[0] == key:
+            return self._last[1]
+        history = _read_history(root, goals, folder)
+        self._last = (key, history)
+        return history
+
+
+def _read_history(
+    root: Path, goals: Mapping[str, str] | None, folder: str
+) -> dict[str, list[HistoryEntry]] | None:
+    commits = _log(root, folder)
+    if commits is None:
+        return None
+
+    def key(path: str) -> str | None:
+        return goals.get(path) if goals is not None else Path(path).stem
+
+    # Every version of the goals we show, read in one batch by blob id (each once).
+    wanted = {blob for _, files in commits for st, blob, path in files if st != "D" and key(path)}
+    blobs = _read_blobs(root, sorted(wanted))
+    tracked = {blob: _tracked(_front_matter_text(text)) for blob, text in blobs.items()}
+    versions: dict[str, list[tuple[Commit, str | None]]] = {}
+    for commit, files in reversed(commits):  # oldest first
+        for status, blob, path in files:
+            gid = key(path)
+            if gid is not None:
+                text = _DELETED if status == "D" else tracked.get(blob)
+                versions.setdefault(gid, []).append((commit, text))
+    return {gid: _entries(items) for gid, items in versions.items()}
+
+
+def _entries(items: list[tuple[Commit, str | None]]) -> list[HistoryEntry]:
+    """One file's tracked front-matter texts, oldest first → its entries, newest first.
+
+    Versions are parsed only where the tracked text changed, each at most once.
+    """
+    entries: list[HistoryEntry] = []
+    prev_text: str | None = _DELETED  # before the first commit: no file
+    prev_data: dict[str, Any] | None = None  # parsed when first needed
+    for (sha, date, author, subject), text in items:
+        deleted = text == _DELETED
+        created = prev_text == _DELETED and not deleted
+        changes: tuple[Change, ...] = ()
+        if created or deleted:
+            prev_data = None
+        elif text != prev_text:
+            data = _parse(text)
+            changes = _changes(prev_data if prev_data is not None else _parse(prev_text), data)
+            prev_data = data
+        entries.append(
+            HistoryEntry(
+                sha[:10],
+                _date(date),
+                author,
+                subject,
+                changes,
+                created=created,
+                deleted=deleted,
             )
-            previous = data
-        out[stem] = list(reversed(entries))
-    return out
+        )
+        prev_text = text
+    return list(reversed(entries))
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return dt.date(1970, 1, 1)
 
 
 def _read_blobs(root: Path, specs: list[str]) -> dict[str, str]:
+    """Object name → its text, from one ``git cat-file --batch``."""
     if not specs:
         return {}
     raw = _git(root, "cat-file", "--batch", stdin=("\n".join(specs) + "\n").encode())
@@ -152,10 +317,12 @@ def _read_blobs(root: Path, specs: list[str]) -> dict[str, str]:
     out: dict[str, str] = {}
     pos = 0
     for spec in specs:
-        nl = raw.index(b"\n", pos)
-        header = raw[pos:nl].decode()
+        nl = raw.find(b"\n", pos)
+        if nl < 0:
+            break
+        header = raw[pos:nl].decode("utf-8", "replace")
         pos = nl + 1
-        if header.endswith("missing"):
+        if header.endswith((" missing", " ambiguous")):
             continue
         size = int(header.rsplit(" ", 1)[1])
         out[spec] = raw[pos : pos + size].decode("utf-8", "replace")

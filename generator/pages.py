@@ -56,6 +56,20 @@ def _doc_deps(*docs: Any) -> tuple[str, ...]:
     return tuple(f"{d.source.rel}:{d.source.sha}" for d in docs if d is not None)
 
 
+def _shown(state: RenderState, *docs: Any) -> tuple[str, ...]:
+    """Keys of goals/paths a page shows without their body: their front-matter only."""
+    return tuple(
+        state.keys.get(f"doc:{d.source.rel}", f"{d.source.rel}:{d.source.sha}")
+        for d in docs
+        if d is not None
+    )
+
+
+def _keys(state: RenderState, *names: str) -> tuple[str, ...]:
+    """Keys of computed inputs a page shows (``RenderState.keys``), for its cache key."""
+    return tuple(f"{n}={state.keys.get(n, '')}" for n in names)
+
+
 def build_jobs(state: RenderState) -> list[PageJob]:
     site = state.site
     jobs: list[PageJob] = [_dashboard_job(state)]
@@ -70,8 +84,10 @@ def build_jobs(state: RenderState) -> list[PageJob]:
             c["body"] = state.markdown(page.source.rel, page.source.body, out)
             return c
 
-        jobs.append(PageJob(out, "page.html", ctx, _doc_deps(page), page.meta.title))
+        deps = _doc_deps(page) + _keys(state, "links")
+        jobs.append(PageJob(out, "page.html", ctx, deps, page.meta.title))
     jobs += _overview_jobs(state)
+    jobs += _review_jobs(state)
     jobs.append(
         PageJob(
             "404.html",
@@ -119,8 +135,8 @@ def _dashboard_job(state: RenderState) -> PageJob:
         )
         return c
 
-    deps = tuple(d for g in site.goals.values() for d in _doc_deps(g))
-    deps += tuple(d for p in site.paths.values() for d in _doc_deps(p))
+    deps = _shown(state, *site.goals.values(), *site.paths.values())
+    deps += _keys(state, *(f"{k}:{g}" for g in site.goals for k in ("goal", "extra")))
     return PageJob(out, "dashboard.html", ctx, deps, site.config.title)
 
 
@@ -161,7 +177,12 @@ def _goal_job(state: RenderState, goal: Goal) -> PageJob:
         )
         return c
 
-    deps = _doc_deps(goal, parent, *children, *paths)
+    ancestors = site.ancestors(gid)
+    deps = _doc_deps(goal) + _shown(state, *ancestors, *children, *paths)
+    shown = [gid, *(a.meta.id for a in ancestors), *goal.children]
+    deps += _keys(
+        state, *(f"goal:{g}" for g in shown), "paths", f"skills:{gid}", "links", f"extra:{gid}"
+    )
     return PageJob(out, "goal.html", ctx, deps, goal.meta.title)
 
 
@@ -195,7 +216,8 @@ def _path_job(state: RenderState, path: LearningPath) -> PageJob:
         )
         return c
 
-    deps = _doc_deps(path, *goals)
+    deps = _doc_deps(path) + _shown(state, *goals)
+    deps += _keys(state, f"path:{pid}", *(f"goal:{g}" for g in path.goals), "paths", "links")
     return PageJob(out, "path.html", ctx, deps, path.meta.title)
 
 
@@ -205,7 +227,26 @@ def job_key(job: PageJob, global_key: str) -> str:
 
 def _all_docs(state: RenderState) -> tuple[str, ...]:
     site = state.site
-    return _doc_deps(*site.goals.values(), *site.paths.values())
+    analyses = [f"goal:{g}" for g in site.goals] + [f"path:{p}" for p in site.paths]
+    return _shown(state, *site.goals.values(), *site.paths.values()) + _keys(
+        state, *analyses, "skills"
+    )
+
+
+def _goal_dates(state: RenderState) -> list[dict[str, Any]]:
+    """Every goal's deadline and milestones, in date order, for the timeline page."""
+    out = []
+    for g in state.site.goals.values():
+        status = goal_status(state, g.meta.id)
+        out.append(
+            {"date": g.deadline, "kind": "Deadline", "goal": g, "status": status, "value": None}
+        )
+        out += [
+            {"date": m.date, "kind": "Milestone", "goal": g, "status": status, "value": m.value}
+            for m in g.meta.kpi.milestones
+        ]
+    out.sort(key=lambda d: (d["date"], d["kind"] != "Deadline", d["goal"].meta.title))
+    return out
 
 
 def _overview_jobs(state: RenderState) -> list[PageJob]:
@@ -226,6 +267,8 @@ def _overview_jobs(state: RenderState) -> list[PageJob]:
             chart=state.charts.get("timeline"),
             rows=rows,
             goals=sorted(site.goals.values(), key=lambda g: g.deadline),
+            dates=_goal_dates(state),
+            status_labels=STATUS_LABELS,
         )
         return c
 
@@ -253,3 +296,44 @@ def _overview_jobs(state: RenderState) -> list[PageJob]:
         PageJob("alignment/index.html", "alignment.html", alignment, deps, "Goal alignment"),
         PageJob("skills/index.html", "skills.html", skills, deps, "Skills"),
     ]
+
+
+def _review_jobs(state: RenderState) -> list[PageJob]:
+    """``reviews/<period>/`` per review (``review_views.ReviewPage``), ``reviews/latest/``
+    (the newest again, so a bookmark always shows the current review) and ``reviews/``."""
+    from .incremental import digest_or_random
+
+    pages = list(state.extra.get("reviews", []))
+    jobs: list[PageJob] = []
+
+    def review_job(out: str, page: Any, latest: bool) -> PageJob:
+        title = f"Review: {page.review.period.title}" if page else "Review"
+
+        def ctx() -> dict[str, Any]:
+            c = state.base_context(out, title, "reviews")
+            c.update(
+                page=page,
+                review=page.review if page else None,
+                charts=page.charts if page else {},
+                latest=latest,
+                canonical=page.href if page else None,
+                status_labels=STATUS_LABELS,
+            )
+            return c
+
+        deps = (f"review={digest_or_random(page)}",) + _keys(state, "links")
+        return PageJob(out, "review.html", ctx, deps, title)
+
+    for page in pages:
+        jobs.append(review_job(f"{page.href}index.html", page, False))
+    jobs.append(review_job("reviews/latest/index.html", pages[-1] if pages else None, True))
+
+    def index() -> dict[str, Any]:
+        c = state.base_context("reviews/index.html", "Reviews", "reviews")
+        c.update(pages=list(reversed(pages)), status_labels=STATUS_LABELS)
+        return c
+
+    shown = [(p.href, p.review.summary, p.review.counts_now) for p in pages]
+    deps = (f"reviews={digest_or_random(shown)}",) + _keys(state, "links")
+    jobs.append(PageJob("reviews/index.html", "reviews.html", index, deps, "Reviews"))
+    return jobs

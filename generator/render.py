@@ -174,6 +174,10 @@ class RenderState:
     charts: Mapping[str, Any] = field(default_factory=dict)
     extra: Mapping[str, Any] = field(default_factory=dict)
     """Other computed views (timeline, alignment, reviews …) keyed by name."""
+    keys: Mapping[str, str] = field(default_factory=dict)
+    """Content keys of computed inputs for incremental rebuilds (``incremental.py``):
+    ``goal:<id>`` / ``path:<id>`` analyses, ``paths`` (every path file), ``skills``,
+    ``links`` and ``extra:<goal id>``. Empty when pages are not cached."""
     _markdown: dict[str, RenderedMarkdown] = field(default_factory=dict)
 
     def __post_init__(self) -> None:

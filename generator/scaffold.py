@@ -6,7 +6,9 @@ Never overwrites: an existing file is an error naming it. Imports nothing heavy.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
+import unicodedata
 from pathlib import Path
 
 from .errors import GoalpathError, Problem
@@ -21,7 +23,7 @@ department: Operations               # the dashboard groups and filters by depar
 # parent: company-goal-id            # the higher goal this one serves (alignment tree)
 target_groups: [team-name]           # whose work should change
 kpi:
-  metric: {metric}                   # the `metric` name in data/kpis.csv
+  metric: {metric}{metric_pad}# the `metric` name in data/kpis.csv
   unit: days                         # shown beside every value
   direction: decrease                # increase | decrease
   baseline: {{value: 30, date: {baseline}}}   # or {{window: [start, end]}}: mean of the data
@@ -76,7 +78,9 @@ Write the page in Markdown.
 
 
 def slugify(text: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    """``"Réduire l'attente"`` → ``"reduire-l-attente"``: lowercase ASCII words and hyphens."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     return slug[:80].strip("-")
 
 
@@ -112,6 +116,20 @@ def new_content(site: Path, kind: str, title: str, *, ident: str | None = None) 
                 )
             ]
         )
+    if not (site / "goalpath.toml").is_file() and not (site / "content").is_dir():
+        raise GoalpathError(
+            [
+                Problem(
+                    str(site),
+                    None,
+                    None,
+                    None,
+                    "not a goalpath site (no goalpath.toml or content/ folder here)",
+                    "run the command in your site folder, pass --site DIR, "
+                    "or create a site with: goalpath init DIR",
+                )
+            ]
+        )
     folder = {"goal": "goals", "path": "paths", "page": "pages"}[kind]
     rel = f"content/{folder}/{slug}.md"
     target = site / rel
@@ -119,9 +137,11 @@ def new_content(site: Path, kind: str, title: str, *, ident: str | None = None) 
     today = dt.date.today()
     title_yaml = _yaml_text(title)
     if kind == "goal":
+        metric = slug.replace("-", "_")
         text = GOAL_TEMPLATE.format(
             title=title_yaml,
-            metric=slug.replace("-", "_"),
+            metric=metric,
+            metric_pad=" " * max(1, 27 - len(metric)),
             baseline=dt.date(today.year - 1, 12, 31).isoformat(),
             deadline=dt.date(today.year + 1, 12, 31).isoformat(),
             milestone=dt.date(today.year + 1, 6, 30).isoformat(),
@@ -156,7 +176,7 @@ def _next_monday(day: dt.date) -> dt.date:
 CONFIG_TEMPLATE = """\
 # goalpath site settings; every key is optional (docs/configuration.md).
 [site]
-title = "{title}"
+title = {title}
 base_url = ""            # "" = relative links (works from file://); or "/intranet/goals/"
 theme = "site"           # themes/site/ extends the built-in default theme
 allow_html = false       # raw HTML in Markdown is shown as text unless true
@@ -185,7 +205,7 @@ GITIGNORE = "/build/\n/.goalpath-cache/\n"
 
 def init_site(target: Path, *, title: str = "Goals and learning") -> list[Path]:
     """Create a new site folder with one goal, one path, sample data and a child theme."""
-    if target.exists() and any(target.iterdir()):
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise GoalpathError(
             [
                 Problem(
@@ -193,7 +213,7 @@ def init_site(target: Path, *, title: str = "Goals and learning") -> list[Path]:
                     None,
                     None,
                     None,
-                    "the folder exists and is not empty",
+                    "exists and is not an empty folder",
                     "choose a new folder name",
                 )
             ]
@@ -201,7 +221,7 @@ def init_site(target: Path, *, title: str = "Goals and learning") -> list[Path]:
     today = dt.date.today()
     start = _next_monday(dt.date(today.year, 1, 1) + dt.timedelta(days=60))
     files: dict[str, str] = {
-        "goalpath.toml": CONFIG_TEMPLATE.format(title=title.replace('"', "'")),
+        "goalpath.toml": CONFIG_TEMPLATE.format(title=json.dumps(title, ensure_ascii=False)),
         ".gitignore": GITIGNORE,
         "themes/site/theme.toml": THEME_TOML,
         "themes/site/templates/base.html": THEME_BASE,

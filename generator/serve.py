@@ -52,8 +52,18 @@ class BuildOutcome:
     problems: list[Problem]
     """Errors and warnings of this build."""
     pages: int = 0
-    """Pages (re)written, for the log line."""
+    """Pages rendered, for the log line."""
     seconds: float = 0.0
+    reused: int = 0
+    """Pages taken unchanged from the previous build, for the log line."""
+
+
+class BindError(Exception):
+    """The server could not listen on its address; ``cause`` says why (port taken, …)."""
+
+    def __init__(self, host: str, port: int, cause: OSError) -> None:
+        super().__init__(f"cannot listen on {host}:{port}: {cause}")
+        self.host, self.port, self.cause = host, port, cause
 
 
 Builder = Callable[[frozenset[Path] | None], BuildOutcome]
@@ -270,6 +280,7 @@ class DevServer:
         log: Callable[[str], None] = _logger.info,
         debounce: float = 0.15,
         ping_interval: float = 15.0,
+        quiet: bool = False,
     ) -> None:
         self.out_dir = Path(out_dir).resolve()
         self.builder = builder
@@ -280,6 +291,8 @@ class DevServer:
         self.log = log
         self.debounce = debounce
         self.ping_interval = ping_interval
+        self.quiet = quiet
+        """Log only problems, failures and where the site is served (no per-build lines)."""
         self.server_id = secrets.token_hex(8)
         """Changes on every start, so pages from a previous server reload on reconnect."""
         self._cond = threading.Condition()
@@ -336,11 +349,17 @@ class DevServer:
     # -- lifecycle -------------------------------------------------------------------------
 
     def start(self) -> None:
-        """Bind, run the first full build, then serve and watch (returns once serving)."""
+        """Bind, run the first full build, then serve and watch (returns once serving).
+
+        Raises :class:`BindError` when the address cannot be used.
+        """
         if self._httpd is not None:
             return
+        try:
+            self._httpd = httpd = _HTTPServer(self.host, self.port, self)
+        except OSError as exc:
+            raise BindError(self.host, self.port, exc) from exc
         self._warn_if_exposed()
-        self._httpd = httpd = _HTTPServer(self.host, self.port, self)
         self.port = httpd.server_address[1]
         self._stopping = False
         self._stopped.clear()
@@ -376,10 +395,13 @@ class DevServer:
         self._threads.clear()
         self._stopped.set()
 
-    def serve_forever(self) -> None:
-        """Start, then block until Ctrl+C (KeyboardInterrupt); stop cleanly either way."""
+    def serve_forever(self, on_start: Callable[[], object] | None = None) -> None:
+        """Start, call ``on_start``, then block until Ctrl+C (KeyboardInterrupt) or
+        :meth:`stop`; stop cleanly either way."""
         try:
             self.start()
+            if on_start is not None:
+                on_start()
             while not self._stopped.wait(0.5):
                 pass
         except KeyboardInterrupt:
@@ -430,7 +452,7 @@ class DevServer:
                     self._cond.notify_all()
 
     def _build(self, changed: frozenset[Path] | None) -> None:
-        if changed:
+        if changed and not self.quiet:
             names = sorted(p.name for p in changed)
             more = f" (+{len(names) - 3} more)" if len(names) > 3 else ""
             self.log(f"changed: {', '.join(names[:3])}{more}")
@@ -449,7 +471,10 @@ class DevServer:
             self.log(line)
         verb = "built" if changed is None else "rebuilt"
         if outcome.ok:
-            self.log(f"{verb} {outcome.pages} page{'s' * (outcome.pages != 1)} in {seconds:.2f} s")
+            if not self.quiet:
+                kept = f" ({outcome.reused} unchanged)" if outcome.reused else ""
+                n = outcome.pages
+                self.log(f"{verb} {n} page{'s' * (n != 1)}{kept} in {seconds:.2f} s")
         else:
             errors = sum(p.severity == "error" for p in outcome.problems)
             self.log(

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .errors import GoalpathError, Problem
 
+
 def _builtin_themes() -> Path:
     """The repository's ``themes/`` in a checkout; the ``goalpath_themes`` package in a wheel."""
     beside = Path(__file__).resolve().parent.parent / "themes"

@@ -17,7 +17,7 @@ SECTIONS = [
     {"id": "skills", "title": "Skills", "href": "skills/"},
     {"id": "reviews", "title": "Reviews", "href": "reviews/latest/"},
 ]
-SECTION_IDS = ["timeline", "alignment", "skills"]
+SECTION_IDS = ["timeline", "alignment", "skills", "reviews"]
 
 
 def build_extra(site: Site, analysis: Any, charts: Any, sections: list[str]) -> dict[str, Any]:

@@ -10,7 +10,7 @@ import pytest
 
 from tests.sitekit import MINIMAL_SITE
 
-pytest_plugins = ["tests.browser_fixture"]
+pytest_plugins = ["tests.browser_fixture", "tests.webtools"]
 
 
 @pytest.fixture

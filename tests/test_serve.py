@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import http.client
 import json
 import socket
@@ -18,6 +19,7 @@ from generator.serve import (
     EVENTS_PATH,
     PROBLEMS_ID,
     SCRIPT_PATH,
+    BindError,
     BuildOutcome,
     DevServer,
     PendingBuild,
@@ -350,10 +352,8 @@ def test_save_triggers_reload_event(running: Running) -> None:
         event, data = stream.next()
         assert event == "hello"
         assert json.loads(data) == {"epoch": 1, "server": running.server.server_id}
-        t0 = time.monotonic()
         running.touch()
-        assert stream.next() == ("reload", "2")
-        assert time.monotonic() - t0 < 2
+        assert stream.next(timeout=2.0) == ("reload", "2")
         assert running.stub.calls == [None, frozenset({running.root / "src" / "a.md"})]
         assert running.logs[0] == "built 2 pages in 0.01 s"
         assert "rebuilt 2 pages in 0.01 s" in running.logs
@@ -432,6 +432,58 @@ def test_builds_are_serialized_and_changes_during_a_build_coalesce(running: Runn
     assert server.wait_idle(5)
     assert stub.calls == [None, frozenset({a}), frozenset({b, c})]
     assert server.epoch == 3
+
+
+def test_quiet_logs_problems_but_not_routine_builds(make_server: Callable[..., Running]) -> None:
+    r = make_server(quiet=True)
+    r.touch()
+    _wait(lambda: r.server.epoch == 2 and not r.server.building())
+    r.stub.fail = [BAD]
+    r.touch()
+    _wait(lambda: r.server.problems is not None)
+    assert not [x for x in r.logs if x.startswith(("built", "rebuilt", "changed"))]
+    assert BAD.format() in r.logs
+    assert any(x.startswith("build failed") for x in r.logs)
+
+
+def test_log_line_counts_reused_pages(site: Path) -> None:
+    logs: list[str] = []
+
+    def builder(changed: frozenset[Path] | None) -> BuildOutcome:
+        (site / "out").mkdir(exist_ok=True)
+        return BuildOutcome(True, [], pages=3, seconds=0.5, reused=7)
+
+    server = DevServer(site / "out", builder, watch=[], port=0, log=logs.append)
+    server.start()
+    server.stop()
+    assert "built 3 pages (7 unchanged) in 0.50 s" in logs
+
+
+def test_taken_port_raises_bind_error_before_building(site: Path) -> None:
+    stub = StubBuilder(site / "out")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        server = DevServer(site / "out", stub, watch=[site / "src"], port=port, log=lambda _: None)
+        with pytest.raises(BindError) as info:
+            server.start()
+        server.stop()
+    assert info.value.cause.errno == errno.EADDRINUSE
+    assert stub.calls == []
+
+
+def test_serve_forever_calls_on_start_and_ends_on_stop(site: Path) -> None:
+    stub = StubBuilder(site / "out")
+    server = DevServer(site / "out", stub, watch=[site / "src"], port=0, log=lambda _: None)
+    started = threading.Event()
+    thread = threading.Thread(target=server.serve_forever, args=(started.set,), daemon=True)
+    thread.start()
+    assert started.wait(5)
+    assert stub.calls == [None]  # the first build is done before on_start
+    server.stop()
+    thread.join(5)
+    assert not thread.is_alive()
 
 
 def test_ping_keeps_the_stream_alive(make_server: Callable[..., Running]) -> None:

@@ -442,3 +442,31 @@ def combine_funnels(funnels: Sequence[Funnel]) -> Funnel | None:
         activity_completed=activity,
         notes=tuple(dict.fromkeys(x for f in shown for x in f.notes)),
     )
+
+
+def completion_counts(
+    learning: pd.DataFrame,
+    path: PathMeta,
+    dates: Sequence[dt.date],
+    *,
+    min_group_size: int,
+) -> list[tuple[int, int] | None]:
+    """(enrolled, completed) learners of ``path`` by the end of each day in ``dates``.
+
+    Cumulative counts over the learners of cohorts big enough to show (the rule of the
+    completion leading indicator); ``None`` where fewer than ``min_group_size`` had
+    enrolled by that day. One pass over the records, however many dates.
+    """
+    if not dates:
+        return []
+    learners, scores, _ = _facts(learning, path, max(dates))
+    kept, _ = _shown(learners, scores, min_group_size)
+    firsts = np.sort(kept["first"].to_numpy(dtype="datetime64[ns]"))
+    dones = np.sort(kept["completed_on"].dropna().to_numpy(dtype="datetime64[ns]"))
+    ends = np.array([np.datetime64(pd.Timestamp(d), "ns") for d in dates])
+    enrolled = np.searchsorted(firsts, ends, side="right")
+    completed = np.searchsorted(dones, ends, side="right")
+    return [
+        (int(n), int(c)) if n >= min_group_size else None
+        for n, c in zip(enrolled, completed, strict=True)
+    ]

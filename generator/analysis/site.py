@@ -10,7 +10,7 @@ Pure: no files, no HTML, no printing.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -380,20 +380,42 @@ def analyse_goal(
     )
 
 
-def analyse_site(site: Site, data: Any, *, today: dt.date | None = None) -> SiteAnalysis:
+def analyse_site(
+    site: Site,
+    data: Any,
+    *,
+    today: dt.date | None = None,
+    reuse_goals: Mapping[str, GoalAnalysis] | None = None,
+    reuse_paths: Mapping[str, PathAnalysis] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> SiteAnalysis:
     """Analyse every goal and path of ``site`` against ``data`` (a ``data.Dataset``).
 
     ``today`` is only a fallback for the report date when the KPI table is empty and
-    ``goalpath.toml`` sets no ``as_of``.
+    ``goalpath.toml`` sets no ``as_of``. ``reuse_goals`` / ``reuse_paths``: results of
+    an earlier build whose inputs the caller knows are unchanged (``incremental.py``);
+    they are taken as they are instead of being computed again. ``progress(done, total)``
+    is called after each goal analysed (not after reused ones).
     """
     cfg = site.config
     as_of = resolve_as_of(site, data, today)
     periods_df = to_periods(data.kpis, cfg.period, _kpi_agg(site))
-    path_results = {pid: _analyse_path(site, p, data, as_of) for pid, p in site.paths.items()}
-    goals = {
-        gid: analyse_goal(site, g, data, periods_df, path_results, as_of=as_of)
-        for gid, g in site.goals.items()
+    old_paths, old_goals = reuse_paths or {}, reuse_goals or {}
+    path_results = {
+        pid: old_paths.get(pid) or _analyse_path(site, p, data, as_of)
+        for pid, p in site.paths.items()
     }
+    goals: dict[str, GoalAnalysis] = {}
+    todo, done = sum(gid not in old_goals for gid in site.goals), 0
+    for gid, g in site.goals.items():
+        reused = old_goals.get(gid)
+        if reused is not None:
+            goals[gid] = reused
+            continue
+        goals[gid] = analyse_goal(site, g, data, periods_df, path_results, as_of=as_of)
+        done += 1
+        if progress is not None:
+            progress(done, todo)
     gaps = skills_gaps(
         [g.meta for g in site.goals.values()],
         [p.meta for p in site.paths.values()],

@@ -1,0 +1,384 @@
+"""Keys for incremental rebuilds: what a source, an analysis or a page was made from.
+
+Every key is a hash of the inputs of one piece of work, so a rebuild may reuse a piece
+whose key is unchanged and the result is still identical to a clean build:
+
+- a **source file** is parsed again only when its bytes change (:class:`SourceCache`);
+- a **path's analysis** is keyed by the data, the config and the path's own file;
+- a **goal's analysis** by the data, the config, the goal's file, its linked paths'
+  keys and every path's cohort ids (a control group may name any cohort);
+- a **page** by the global inputs (config, theme, data, navigation) plus the keys its
+  :class:`~generator.pages` job lists in ``deps`` (files shown, analyses shown).
+
+:func:`digest` hashes computed values (dataclasses, pandas objects, dicts…) by content;
+a value it cannot hash stably raises :class:`Unstable`, and callers then treat the
+piece as changed (safe, only slower). Pure: no files except what ``SourceCache`` reads.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+import hashlib
+import secrets
+from collections.abc import Callable, Mapping
+from pathlib import Path, PurePath
+from typing import Any
+
+from .content import SourceDoc
+from .errors import Problem, Problems
+
+_MAX_DEPTH = 64
+
+
+class Unstable(TypeError):
+    """A value whose content cannot be hashed reliably (an object without a known shape)."""
+
+
+def digest(value: Any) -> str:
+    """A sha256 of ``value``'s content; equal content gives an equal digest.
+
+    Raises :class:`Unstable` for values it does not know how to read (functions,
+    arbitrary objects): their ``repr`` may hide content or contain a memory address.
+    """
+    h = hashlib.sha256()
+    _feed(h, value, 0)
+    return h.hexdigest()
+
+
+def digest_or_random(value: Any) -> str:
+    """:func:`digest`, or a fresh random token when the value is :class:`Unstable`."""
+    try:
+        return digest(value)
+    except Unstable:
+        return "unstable:" + secrets.token_hex(16)
+
+
+def _tag(h: Any, name: str) -> None:
+    h.update(name.encode())
+    h.update(b"\x00")
+
+
+def _feed(h: Any, v: Any, depth: int) -> None:  # noqa: C901 - one branch per kind of value
+    if depth > _MAX_DEPTH:
+        raise Unstable("value nested too deeply (a cycle?)")
+    if v is None or isinstance(v, bool | int | float | str | complex):
+        _tag(h, f"{type(v).__name__}:{v!r}")
+        return
+    if isinstance(v, bytes | bytearray):
+        _tag(h, f"bytes:{len(v)}")
+        h.update(v)
+        return
+    if isinstance(v, dt.date | dt.time | dt.timedelta):  # datetime and pd.Timestamp too
+        _tag(h, f"{type(v).__name__}:{v.isoformat() if hasattr(v, 'isoformat') else v!r}")
+        return
+    if isinstance(v, enum.Enum):
+        _tag(h, f"enum:{type(v).__qualname__}.{v.name}")
+        _feed(h, v.value, depth + 1)
+        return
+    if isinstance(v, PurePath):
+        _tag(h, f"path:{v.as_posix()}")
+        return
+    if isinstance(v, Mapping):
+        items = sorted(((digest(k), k, val) for k, val in v.items()), key=lambda t: t[0])
+        _tag(h, f"map:{len(items)}")
+        for kd, _, val in items:
+            _tag(h, kd)
+            _feed(h, val, depth + 1)
+        return
+    if isinstance(v, list | tuple):
+        _tag(h, f"seq:{len(v)}")
+        for item in v:
+            _feed(h, item, depth + 1)
+        return
+    if isinstance(v, set | frozenset):
+        _tag(h, f"set:{len(v)}")
+        for d in sorted(digest(item) for item in v):
+            _tag(h, d)
+        return
+    if dataclasses.is_dataclass(v) and not isinstance(v, type):
+        _tag(h, f"dc:{type(v).__module__}.{type(v).__qualname__}")
+        for f in dataclasses.fields(v):
+            _tag(h, f.name)
+            _feed(h, getattr(v, f.name), depth + 1)
+        return
+    model_dump = getattr(v, "model_dump", None)
+    if callable(model_dump) and hasattr(type(v), "model_fields"):  # pydantic
+        _tag(h, f"model:{type(v).__module__}.{type(v).__qualname__}")
+        _feed(h, model_dump(), depth + 1)
+        return
+    module = type(v).__module__.split(".")[0]
+    if module == "numpy":
+        _feed_numpy(h, v)
+        return
+    if module == "pandas":
+        _feed_pandas(h, v, depth)
+        return
+    raise Unstable(f"cannot hash a {type(v).__qualname__} by content")
+
+
+def _feed_numpy(h: Any, v: Any) -> None:
+    import numpy as np
+
+    if isinstance(v, np.generic):
+        _tag(h, f"np:{v.dtype}:{v.item()!r}")
+        return
+    if isinstance(v, np.ndarray):
+        if v.dtype == object:
+            _tag(h, f"ndarray-object:{v.shape}")
+            for item in v.ravel().tolist():
+                _feed(h, item, 1)
+            return
+        _tag(h, f"ndarray:{v.dtype}:{v.shape}")
+        h.update(np.ascontiguousarray(v).tobytes())
+        return
+    raise Unstable(f"cannot hash a {type(v).__qualname__} by content")
+
+
+def _feed_pandas(h: Any, v: Any, depth: int) -> None:
+    import pandas as pd
+
+    if isinstance(v, pd.Series | pd.DataFrame | pd.Index):
+        _tag(h, f"pd:{type(v).__name__}:{v.shape}")
+        if isinstance(v, pd.DataFrame):
+            _feed(h, [str(c) for c in v.columns], depth + 1)
+            _feed(h, [str(t) for t in v.dtypes], depth + 1)
+        elif isinstance(v, pd.Series):
+            _feed(h, [str(v.name), str(v.dtype)], depth + 1)
+        else:
+            _feed(h, str(v.dtype), depth + 1)
+        hashed = pd.util.hash_pandas_object(v, index=not isinstance(v, pd.Index))
+        h.update(hashed.to_numpy().tobytes())
+        return
+    if v is pd.NaT:
+        _tag(h, "NaT")
+        return
+    if isinstance(v, pd.Period | pd.Interval):
+        _tag(h, f"pd:{type(v).__name__}:{v!s}")
+        return
+    raise Unstable(f"cannot hash a {type(v).__qualname__} by content")
+
+
+# -- sources --------------------------------------------------------------------------------
+
+Reader = Callable[[Path, str, Path, Problems], SourceDoc | None]
+
+
+class SourceCache:
+    """Parses a content file again only when its bytes changed; replays its problems."""
+
+    def __init__(self) -> None:
+        self._docs: dict[str, tuple[bytes, SourceDoc | None, list[Problem]]] = {}
+        self._seen: set[str] = set()
+        self.hits = 0
+        self.misses = 0
+
+    def read(self, root: Path, kind: str, path: Path, problems: Problems) -> SourceDoc | None:
+        """Same contract as ``content.read_source``."""
+        from .content import read_source
+
+        key = f"{root}\x00{kind}\x00{path}"
+        self._seen.add(key)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            self._docs.pop(key, None)
+            return read_source(root, kind, path, problems)  # reports the error
+        fp = hashlib.sha256(data).digest()
+        cached = self._docs.get(key)
+        if cached is not None and cached[0] == fp:
+            self.hits += 1
+            problems.extend(cached[2])
+            return cached[1]
+        self.misses += 1
+        local = Problems()
+        doc = read_source(root, kind, path, local)
+        problems.extend(local.items)
+        self._docs[key] = (fp, doc, list(local.items))
+        return doc
+
+    def prune(self) -> None:
+        """Forget files not read since the last prune (deleted or renamed ones)."""
+        for key in [k for k in self._docs if k not in self._seen]:
+            del self._docs[key]
+        self._seen = set()
+
+
+# -- analyses -------------------------------------------------------------------------------
+
+
+def doc_key(doc: SourceDoc) -> str:
+    """The whole file: for the page that shows the file's Markdown body."""
+    return f"{doc.rel}:{doc.sha}"
+
+
+def meta_keys(site: Any) -> dict[str, str]:
+    """Source path → key of its front-matter only: for analyses and for pages that show
+    a goal or path without its body (an edit of the prose re-renders just its own page)."""
+    docs = [*site.goals.values(), *site.paths.values(), *site.pages.values()]
+    return {d.source.rel: f"{d.source.rel}:{digest(d.source.meta)}" for d in docs}
+
+
+def analysis_keys(
+    site: Any, dataset_fingerprint: str, today: dt.date | None, metas: Mapping[str, str]
+) -> tuple[dict[str, str], dict[str, str]]:
+    """(goal id → key, path id → key) for reusing analyses between builds.
+
+    What ``analysis.site.analyse_goal`` reads besides the goal's front-matter: the config,
+    the data, its linked paths (and their analyses) and ``site.cohort()`` over all
+    paths; the KPI aggregation per metric comes from every goal (``_kpi_agg``).
+    ``metas`` is :func:`meta_keys`.
+    """
+    kpi_agg: dict[str, str] = {}
+    for g in site.goals.values():
+        kpi_agg.setdefault(g.meta.kpi.metric, g.meta.kpi.agg)
+    base = digest([site.config, dataset_fingerprint, today, kpi_agg])
+    path_keys = {pid: digest([base, pid, metas[p.source.rel]]) for pid, p in site.paths.items()}
+    cohorts = [(pid, c.id, c.kpi_group) for pid, p in site.paths.items() for c in p.meta.cohorts]
+    cohort_key = digest(cohorts)
+    goal_keys = {
+        gid: digest(
+            [
+                base,
+                gid,
+                metas[g.source.rel],
+                cohort_key,
+                [(p, path_keys.get(p, "")) for p in g.paths],
+            ]
+        )
+        for gid, g in site.goals.items()
+    }
+    return goal_keys, path_keys
+
+
+# -- what a builder keeps between builds -------------------------------------------------------
+
+PER_GOAL_EXTRA = ("sparklines", "review_links", "history")
+"""Entries of ``views.build_extra`` keyed by goal id: a page's key holds only its goal's
+share (``extra:<id>``)."""
+
+OWN_PAGE_EXTRA = ("reviews",)
+"""Entries of the extras that only their own pages read, and those pages list them in
+their ``deps`` (``pages._review_jobs``); every entry in neither tuple is part of every
+page's key. Review pages show goal titles, so keeping them out of the global key is what
+lets a title edit re-render a handful of pages instead of all of them."""
+
+
+def _still_valid(memo: dict[str, tuple[str, Any]], keys: Mapping[str, str]) -> dict[str, Any]:
+    """The remembered results whose key is unchanged."""
+    return {i: value for i, (key, value) in memo.items() if keys.get(i) == key}
+
+
+class BuildMemo:
+    """What a ``SiteBuilder`` keeps from one build to the next, each piece stored with
+    the key of its inputs: parsed sources, analyses, chart specs, the Jinja environment,
+    and the keys of the current build (:attr:`keys`) that page jobs list as ``deps``."""
+
+    def __init__(self) -> None:
+        self.sources = SourceCache()
+        self.keys: dict[str, str] = {}
+        self._goals: dict[str, tuple[str, Any]] = {}
+        self._paths: dict[str, tuple[str, Any]] = {}
+        self._charts: dict[str, tuple[str, Any]] = {}
+        self._env: tuple[str, Any] | None = None
+        self.analysed = 0
+        """Goals and paths analysed (not reused) by the last build."""
+
+    def analyse(
+        self,
+        site: Any,
+        dataset: Any,
+        today: dt.date | None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> Any:
+        """``analyse_site``, reusing each goal's and path's analysis whose key is unchanged."""
+        from .analysis.site import analyse_site
+
+        metas = meta_keys(site)
+        goal_keys, path_keys = analysis_keys(site, dataset.fingerprint, today, metas)
+        old_goals = _still_valid(self._goals, goal_keys)
+        old_paths = _still_valid(self._paths, path_keys)
+        analysis = analyse_site(
+            site,
+            dataset,
+            today=today,
+            reuse_goals=old_goals,
+            reuse_paths=old_paths,
+            progress=progress,
+        )
+        self._goals = {g: (k, analysis.goals[g]) for g, k in goal_keys.items()}
+        self._paths = {p: (k, analysis.paths[p]) for p, k in path_keys.items()}
+        self.analysed = len(goal_keys) - len(old_goals) + len(path_keys) - len(old_paths)
+        keys = {f"doc:{rel}": k for rel, k in metas.items()}
+        keys.update({f"goal:{g}": k for g, k in goal_keys.items()})
+        keys.update({f"path:{p}": k for p, k in path_keys.items()})
+        keys["paths"] = digest([metas[p.source.rel] for p in site.paths.values()])
+        keys["skills"] = digest_or_random(analysis.skills)
+        gaps: dict[str, list[Any]] = {g: [] for g in site.goals}
+        for gap in analysis.skills:
+            for g in getattr(gap, "goals", ()):
+                gaps.setdefault(g, []).append(gap)
+        keys.update({f"skills:{g}": digest_or_random(gaps[g]) for g in site.goals})
+        self.keys = keys
+        return analysis
+
+    def charts(self, site: Any, analysis: Any) -> dict[str, Any]:
+        """``build_charts``, reusing each goal's and path's charts whose inputs are unchanged.
+
+        A goal's charts read its analysis, every path's cohorts and titles, and the skills
+        gaps that name it; a path's charts its analysis, cohorts and its goals' deadlines.
+        """
+        from .figures import build_charts
+
+        k = self.keys
+        chart_keys = {
+            f"goal:{g}": digest([k[f"goal:{g}"], k["paths"], k[f"skills:{g}"]]) for g in site.goals
+        }
+        for pid, path in site.paths.items():
+            shown = [k[f"doc:{site.goals[g].source.rel}"] for g in path.goals if g in site.goals]
+            chart_keys[f"path:{pid}"] = digest([k[f"path:{pid}"], k["paths"], shown])
+        charts = build_charts(site, analysis, reuse=_still_valid(self._charts, chart_keys))
+        self._charts = {c: (key, charts[c]) for c, key in chart_keys.items()}
+        return charts
+
+    def env(self, theme: Any) -> tuple[Any, str]:
+        """The Jinja environment (kept while no theme file changes) and the theme's key."""
+        from .render import make_env
+
+        files = theme.files()
+        sig = [(p.as_posix(), p.stat().st_mtime_ns, p.stat().st_size) for p in files]
+        key = digest([theme.name, [c.as_posix() for c in theme.chain], sig])
+        if self._env is None or self._env[0] != key:
+            self._env = (key, make_env(theme))
+        return self._env[1], key
+
+    def page_keys(self, state: Any, theme_key: str, dataset: Any, today: dt.date | None) -> str:
+        """Add the render-time keys to :attr:`keys`; return the key every page shares."""
+        site, extra, k = state.site, state.extra, self.keys
+        k["links"] = digest(state.link_map)
+        for gid in site.goals:
+            k[f"extra:{gid}"] = digest_or_random(
+                [
+                    (name, v.get(gid) if isinstance(v, Mapping) else v)
+                    for name, v in extra.items()
+                    if name in PER_GOAL_EXTRA
+                ]
+            )
+        return digest(
+            [
+                site.config,
+                theme_key,
+                dataset.fingerprint,
+                [(p.meta.id, p.meta.title, p.meta.order, p.meta.nav) for p in site.pages.values()],
+                str(getattr(state.analysis, "as_of", None)),
+                today,
+                digest_or_random(
+                    {
+                        n: v
+                        for n, v in extra.items()
+                        if n not in PER_GOAL_EXTRA and n not in OWN_PAGE_EXTRA
+                    }
+                ),
+            ]
+        )

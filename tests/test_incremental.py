@@ -1,0 +1,278 @@
+"""Incremental rebuilds (``SiteBuilder`` reused between builds) give exactly a clean build.
+
+A scripted sequence of edits, adds, renames and deletions on a copy of the example site;
+after every step the incrementally built folder must equal, byte for byte, a clean build
+by a fresh builder. Separately, on a generated site with a known shape, a one-goal edit
+must re-render only the pages that show that goal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.util
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from generator.build import BuildResult, SiteBuilder
+from generator.incremental import Unstable, digest
+
+REPO = Path(__file__).resolve().parent.parent
+TODAY = dt.date(2026, 11, 15)
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def assert_same_as_clean(root: Path, out: Path) -> BuildResult:
+    clean_out = root.parent / "clean"
+    result = SiteBuilder(root, clean_out, today=TODAY).build()
+    assert result.ok, [p.format() for p in result.problems]
+    got, want = tree(out), tree(clean_out)
+    assert sorted(got) == sorted(want)
+    differ = [rel for rel in want if got[rel] != want[rel]]
+    assert differ == []
+    return result
+
+
+def review_pages(out: Path) -> int:
+    """Review pages show every goal's title, so a title edit re-renders each of them."""
+    return len(list((out / "reviews").glob("**/index.html")))
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path.name}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def append(path: Path, text: str) -> None:
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(text)
+
+
+@pytest.fixture
+def example(tmp_path: Path) -> Path:
+    root = tmp_path / "site"
+    root.mkdir()
+    for name in ("content", "data"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "goalpath.toml", root / "goalpath.toml")
+    return root
+
+
+NEW_GOAL = """\
+---
+title: Answer the phone faster
+owner: Head of Service
+department: Customer service
+parent: improve-csat
+target_groups: [service-agents]
+kpi:
+  metric: csat_score
+  unit: points
+  direction: increase
+  baseline: {value: 70, date: 2025-12-31}
+  target: {value: 80, date: 2027-12-31}
+learning_paths: [service-excellence]
+skills: {active-listening: 3}
+---
+A new goal, linked from [the notes page](../pages/notes.md).
+"""
+
+NOTES_PAGE = """\
+---
+title: Notes
+order: 60
+---
+See [the new goal](../goals/answer-faster.md) and [onboarding](../goals/faster-onboarding.md).
+"""
+
+
+def test_scripted_edits_equal_clean_builds(example: Path) -> None:
+    root, out = example, example.parent / "out"
+    builder = SiteBuilder(root, out, today=TODAY)
+    goals, paths, pages = root / "content/goals", root / "content/paths", root / "content/pages"
+    onboarding = goals / "faster-onboarding.md"
+
+    first = builder.build()
+    assert first.ok, [p.format() for p in first.problems]
+    total = first.pages
+    assert first.reused == 0
+    assert_same_as_clean(root, out)
+    reviews = review_pages(out)
+    assert reviews >= 3  # at least one period, latest/ and the index
+
+    steps: list[tuple[str, Callable[[], None], Callable[[BuildResult], bool]]] = [
+        ("nothing changed", lambda: None, lambda r: r.pages == 0),
+        (
+            "a goal's prose",
+            lambda: edit(onboarding, "## What changes", "## What changes for agents"),
+            lambda r: r.pages == 1,
+        ),
+        (
+            "a goal's title",
+            lambda: edit(onboarding, "from 48 to 38 days", "from 48 to 36 days"),
+            lambda r: 2 + reviews <= r.pages <= 8 + reviews,
+        ),
+        (
+            "a goal's parent",
+            lambda: edit(onboarding, "parent: improve-csat", "parent: grow-sustainably-2027"),
+            lambda r: 3 <= r.pages < total,
+        ),
+        (
+            "a path's activity",
+            lambda: edit(
+                paths / "service-onboarding.md",
+                "The CRM and the ticket flow",
+                "The CRM, step by step",
+            ),
+            lambda r: 0 < r.pages < total,
+        ),
+        (
+            "a page that links to a goal not written yet",
+            lambda: (pages / "notes.md").write_text(NOTES_PAGE, encoding="utf-8"),
+            lambda r: r.pages == total + 1,  # the navigation changed: every page
+        ),
+        (
+            "a new goal",
+            lambda: (goals / "answer-faster.md").write_text(NEW_GOAL, encoding="utf-8"),
+            lambda r: 0 < r.pages < total + 2,
+        ),
+        (
+            "a renamed goal file (its id changes)",
+            lambda: (goals / "answer-faster.md").rename(goals / "answer-sooner.md"),
+            lambda r: r.pages > 0,
+        ),
+        (
+            "a deleted goal",
+            lambda: (goals / "answer-sooner.md").unlink(),
+            lambda r: r.pages > 0,
+        ),
+        (
+            "a new KPI observation",
+            lambda: append(root / "data/kpis.csv", "2026-10-30,csat_score,81,\n"),
+            lambda r: r.reused == 0,  # data is read by every page
+        ),
+        (
+            "the site title",
+            lambda: edit(root / "goalpath.toml", 'title = "Goals and learning"', 'title = "Aster"'),
+            lambda r: r.reused == 0,
+        ),
+        (
+            "a deleted page",
+            lambda: (pages / "notes.md").unlink(),
+            lambda r: r.reused == 0,
+        ),
+    ]
+    for name, change, expect in steps:
+        change()
+        result = builder.build()
+        assert result.ok, (name, [p.format() for p in result.problems])
+        assert expect(result), (name, result.pages, result.reused)
+        assert_same_as_clean(root, out)
+
+
+def test_broken_save_keeps_output_and_the_fix_equals_a_clean_build(example: Path) -> None:
+    root, out = example, example.parent / "out"
+    builder = SiteBuilder(root, out, today=TODAY)
+    assert builder.build().ok
+    before = tree(out)
+    goal = root / "content/goals/faster-onboarding.md"
+    good = goal.read_text(encoding="utf-8")
+    goal.write_text(good.replace("title: Cut", "title: [Cut", 1), encoding="utf-8")
+    broken = builder.build()
+    assert not broken.ok
+    assert any(p.file == "content/goals/faster-onboarding.md" and p.line for p in broken.problems)
+    assert tree(out) == before
+    goal.write_text(good.replace("from 48 to 38", "from 48 to 30"), encoding="utf-8")
+    fixed = builder.build()
+    assert fixed.ok
+    assert fixed.pages > 0 and fixed.reused > 0
+    assert "from 48 to 30" in (out / "goals/faster-onboarding/index.html").read_text()
+    assert_same_as_clean(root, out)
+
+
+def test_theme_edit_rerenders_everything(example: Path) -> None:
+    root, out = example, example.parent / "out"
+    edit(root / "goalpath.toml", "[site]\n", '[site]\ntheme = "house"\n')
+    theme = root / "themes/house"
+    (theme / "templates").mkdir(parents=True)
+    (theme / "theme.toml").write_text('extends = "default"\n')
+    base = theme / "templates/base.html"
+    base.write_text(
+        '{% extends "!default/base.html" %}'
+        '{% block head %}<meta name="v" content="1">{% endblock %}'
+    )
+    builder = SiteBuilder(root, out, today=TODAY)
+    first = builder.build()
+    assert first.ok, [p.format() for p in first.problems]
+    base.write_text(base.read_text().replace('content="1"', 'content="2"'))
+    again = builder.build()
+    assert again.ok
+    assert (again.pages, again.reused) == (first.pages, 0)
+    assert '<meta name="v" content="2">' in (out / "index.html").read_text()
+    assert_same_as_clean(root, out)
+
+
+# -- how few pages a one-goal edit re-renders, on a site of known shape -------------------------
+
+
+def _big_site_module():  # type: ignore[no-untyped-def]
+    spec = importlib.util.spec_from_file_location(
+        "make_big_site", REPO / "benchmarks" / "make_big_site.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_one_goal_edit_rerenders_only_the_pages_that_show_it(tmp_path: Path) -> None:
+    root = _big_site_module().write_site(tmp_path / "site", n_goals=30)
+    builder = SiteBuilder(root, tmp_path / "out", today=TODAY)
+    first = builder.build()
+    assert first.ok, [p.format() for p in first.problems]
+    total = first.pages  # 30 goals, 3 paths, about, dashboard, 3 overviews, 404, reviews
+    reviews = review_pages(tmp_path / "out")
+    assert reviews >= 3
+    assert total == 30 + 3 + 1 + 1 + 3 + 1 + reviews
+
+    goal = root / "content/goals/goal-0013.md"  # parent goal-0000, path-001, no children
+    edit(goal, "A synthetic goal", "An edited goal")
+    body = builder.build()
+    assert (body.pages, body.reused) == (1, total - 1)  # its own page only
+
+    edit(goal, "title: Goal 13 ", "title: Goal thirteen ")
+    title = builder.build()
+    # itself, its parent (child list), its path, the dashboard, timeline, alignment, skills,
+    # and the reviews, which list every goal
+    shown = 7 + reviews
+    assert (title.pages, title.reused) == (shown, total - shown)
+
+    edit(goal, "title: Goal thirteen ", "title: Goal 13 ")
+    assert builder.build().pages == shown  # back again: no stale page kept
+    assert_same_as_clean(root, tmp_path / "out")
+
+
+# -- content digests ----------------------------------------------------------------------------
+
+
+def test_digest_is_by_content_and_refuses_unknown_objects() -> None:
+    import pandas as pd
+
+    a = {"x": [1, 2.5, "s", None], "when": dt.date(2026, 1, 2), "s": pd.Series([1.0, 2.0])}
+    b = {"when": dt.date(2026, 1, 2), "s": pd.Series([1.0, 2.0]), "x": [1, 2.5, "s", None]}
+    assert digest(a) == digest(b)
+    b["s"] = pd.Series([1.0, 2.5])
+    assert digest(a) != digest(b)
+    assert digest([1]) != digest(["1"]) != digest((1.0,))
+    with pytest.raises(Unstable):
+        digest({"f": lambda: 1})
