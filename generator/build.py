@@ -78,9 +78,16 @@ def load_inputs(
             config, base_url=base_url if not base_url or base_url.endswith("/") else base_url + "/"
         )
     docs: dict[str, list[SourceDoc]] = {}
+    unreadable: dict[str, set[str]] = {}
     for kind, files in discover(root).items():
-        docs[kind] = [d for f in files if (d := read(root, kind, f, problems)) is not None]
-    site = validate_site(docs, config, problems)
+        docs[kind] = []
+        for f in files:
+            doc = read(root, kind, f, problems)
+            if doc is None:
+                unreadable.setdefault(kind, set()).add(f.stem)
+            else:
+                docs[kind].append(doc)
+    site = validate_site(docs, config, problems, unreadable)
     agg = {g.meta.kpi.metric: g.meta.kpi.agg for g in site.goals.values()}
     dataset = load_dataset(root, config.data, problems, kpi_agg=agg, period=config.period)
     check_against_data(site, dataset, problems)

@@ -296,9 +296,13 @@ def validate_site(
     docs: Mapping[str, list[SourceDoc]],
     config: SiteConfig,
     problems: Problems,
+    unreadable: Mapping[str, set[str]] | None = None,
 ) -> Site:
     """Turn source docs into a typed site; every problem goes to ``problems``.
 
+    ``unreadable`` holds, per kind, the file stems of content files that exist but
+    could not be read (bad YAML, not UTF-8…): they have their own errors already, so a
+    reference to them is not reported again as unknown.
     References that only the data can confirm are checked by ``check_against_data``.
     """
     goal_metas: dict[str, tuple[GoalMeta, SourceDoc]] = {}
@@ -338,7 +342,7 @@ def validate_site(
             parsed = _parse(model, doc, {**doc.meta, "id": ident}, problems)
             if parsed is not None:
                 into[ident] = (parsed, doc)
-        declared[kind] = set(first_seen)
+        declared[kind] = set(first_seen) | set((unreadable or {}).get(kind, ()))
 
     _check_goal_rules(goal_metas, problems)
     _check_path_rules(path_metas, problems)

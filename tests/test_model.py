@@ -268,3 +268,16 @@ def test_schedule_dates(make_site):
         ("exam", "2025-09-15"),
     ]
     assert path.cohort_end(north).isoformat() == "2025-09-21"
+
+
+def test_a_file_with_broken_yaml_is_not_reported_again_as_an_unknown_reference(make_site):
+    from generator.build import check_site
+
+    root = make_site()
+    goal = root / "content/goals/grow-sales.md"
+    goal.write_text(goal.read_text().replace("title:", "title: [unclosed\nx:", 1))
+    got = lines(check_site(root))
+    assert any(s.startswith("content/goals/grow-sales.md:") and "YAML" in s for s in got), got
+    # The path that names grow-sales, and the goal whose parent it may be, say nothing more.
+    assert not any("unknown goal 'grow-sales'" in s for s in got), got
+    assert len([p for p in check_site(root) if p.severity == "error"]) == 1
