@@ -59,6 +59,8 @@ class Baseline(_Model):
 class Kpi(_Model):
     metric: str = Field(min_length=1)
     """Name of the metric in the KPI data (``metric`` column)."""
+    name: str = ""
+    """What readers call the KPI, e.g. ``Medication errors``; default: the metric's words."""
     unit: str = ""
     """Unit shown beside values, e.g. ``errors / 1000 doses``."""
     direction: Literal["increase", "decrease"]
@@ -73,6 +75,11 @@ class Kpi(_Model):
     """How observations combine into a period: mean (rates) or sum (counts)."""
     group: str = ""
     """KPI group that is the goal's own series; empty = the whole organisation's rows."""
+
+    @property
+    def label(self) -> str:
+        """The KPI's name in sentences: ``name``, else ``metric`` with spaces for ``_``."""
+        return self.name or self.metric.replace("_", " ").strip() or self.metric
 
 
 class Monitoring(_Model):

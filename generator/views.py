@@ -60,6 +60,7 @@ def search_records(site: Site, linker: Any, analysis: Any) -> list[dict[str, str
                 "text": _plain(
                     " ".join(
                         [
+                            g.meta.kpi.label,
                             g.meta.kpi.metric.replace("_", " "),
                             *g.meta.tags,
                             *g.meta.target_groups,

@@ -458,7 +458,8 @@ def _comparison_for(
 ) -> tuple[str, str] | None:
     """(group, label) of the comparison: the control, else the latest later-trained group."""
     if control_group and control_group != c.group and control_group in usable:
-        return control_group, control_group
+        label = first[control_group][1] if control_group in first else control_group
+        return control_group, label
     later = [(d, g) for g, (d, _) in first.items() if g != c.group and d > c.end and g in usable]
     if not later:
         return None

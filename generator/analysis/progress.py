@@ -111,10 +111,6 @@ def _fmt(v: float) -> str:
     return f"{v:.3g}" if abs(v) < 100 else f"{v:.0f}"
 
 
-def _metric_words(metric: str) -> str:
-    return metric.replace("_", " ").strip().capitalize() or metric
-
-
 def _sign(direction: str) -> float:
     return 1.0 if direction == "increase" else -1.0
 
@@ -264,7 +260,7 @@ def _summary(
     period: str,
 ) -> str:
     k = goal.kpi
-    name = _metric_words(k.metric)
+    name = k.label[:1].upper() + k.label[1:]
     unit = f" {k.unit}" if k.unit else ""
     if status == "no-data" and current is None:
         return f"No KPI data for {k.metric} yet; the status is unknown."

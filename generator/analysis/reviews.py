@@ -215,7 +215,7 @@ def take_snapshots(site: Site, data: Any, days: Sequence[dt.date]) -> list[Snaps
                     control_group=control,
                     period=period,
                     unit=k.unit,
-                    kpi_label=k.metric.replace("_", " "),
+                    kpi_label=k.label,
                     as_of=day,
                 )
                 for est in estimates:

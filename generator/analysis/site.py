@@ -307,7 +307,7 @@ def analyse_goal(
                 control_group=control,
                 period=period,
                 unit=k.unit,
-                kpi_label=k.metric.replace("_", " "),
+                kpi_label=k.label,
                 as_of=as_of,
             )
         )
