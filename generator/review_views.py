@@ -273,7 +273,12 @@ def learning_chart(review: Review) -> ChartSpec | None:
     table = Table(
         ["Path", f"Completed by {review.previous.title}", "Completed now", "In this period"],
         [
-            [lc.title, _pct(lc.rate_then), _pct(lc.rate_now), str(lc.completed_in_period or 0)]
+            [
+                lc.title,
+                _pct(lc.rate_then),
+                _pct(lc.rate_now),
+                "–" if lc.completed_in_period is None else str(lc.completed_in_period),
+            ]
             for lc in shown
         ],
     )

@@ -160,6 +160,9 @@ class Snapshot:
     goals: dict[str, GoalSnapshot]
     learning: dict[str, tuple[int, int] | None]
     """Path id → (enrolled, completed) learners by the day; None when too few to show."""
+    enrolled_any: dict[str, bool] = field(default_factory=dict)
+    """Path id → whether any learner counted in ``learning`` had enrolled by the day (so
+    a None there is a hidden count, not zero). Missing: taken as none enrolled."""
 
 
 def _usable(estimate: Any) -> bool:
@@ -237,10 +240,33 @@ def take_snapshots(site: Site, data: Any, days: Sequence[dt.date]) -> list[Snaps
         pid: completion_counts(data.learning, p.meta, list(days), min_group_size=cfg.min_group_size)
         for pid, p in site.paths.items()
     }
+    firsts = {
+        pid: _first_enrolment(data.learning, p.meta, days, cfg.min_group_size)
+        for pid, p in site.paths.items()
+    }
     return [
-        Snapshot(days[i], goal_snaps[i], {pid: c[i] for pid, c in counts.items()})
+        Snapshot(
+            days[i],
+            goal_snaps[i],
+            {pid: c[i] for pid, c in counts.items()},
+            {pid: f is not None and f <= days[i] for pid, f in firsts.items()},
+        )
         for i in range(len(days))
     ]
+
+
+def _first_enrolment(
+    learning: pd.DataFrame, path: Any, days: Sequence[dt.date], min_group_size: int
+) -> dt.date | None:
+    """The first day a learner counted by ``completion_counts`` appears (None: nobody)."""
+    from .learning import _facts, _shown
+
+    if not days:
+        return None
+    learners, scores, _ = _facts(learning, path, max(days))
+    kept, _ = _shown(learners, scores, min_group_size)
+    first = kept["first"].min() if len(kept) else pd.NaT
+    return None if pd.isna(first) else pd.Timestamp(first).date()
 
 
 # ---------------------------------------------------------------- comparison
@@ -402,11 +428,21 @@ def _rate(counts: tuple[int, int] | None) -> float | None:
 
 
 def _learning_change(
-    pid: str, title: str, then: tuple[int, int] | None, now: tuple[int, int] | None
+    pid: str,
+    title: str,
+    then: tuple[int, int] | None,
+    now: tuple[int, int] | None,
+    enrolled_then: bool = False,
 ) -> LearningChange:
+    """``enrolled_then``: someone had enrolled by the previous period's end, so a hidden
+    ``then`` is a count under the privacy minimum (not zero): the period's completions
+    are then unknown (now − then would be wrong, and the difference would reveal it)."""
     in_period = None
     if now is not None:
-        in_period = now[1] - (then[1] if then is not None else 0)
+        if then is not None:
+            in_period = now[1] - then[1]
+        elif not enrolled_then:
+            in_period = now[1]
     return LearningChange(
         path=pid,
         title=title,
@@ -461,7 +497,13 @@ def compare(
                 )
             )
     learning = [
-        _learning_change(pid, p.meta.title, then.learning.get(pid), now.learning.get(pid))
+        _learning_change(
+            pid,
+            p.meta.title,
+            then.learning.get(pid),
+            now.learning.get(pid),
+            then.enrolled_any.get(pid, False),
+        )
         for pid, p in site.paths.items()
     ]
     counts_then = _counts(then.goals.values())
