@@ -77,7 +77,7 @@ def search_records(site: Site, linker: Any, analysis: Any) -> list[dict[str, str
                 "kind": "Learning path",
                 "title": p.meta.title,
                 "href": linker(f"paths/{pid}/"),
-                "meta": f"{p.meta.format} · {p.weeks} weeks",
+                "meta": f"{p.meta.format.capitalize()} · {p.weeks} weeks",
                 "text": _plain(
                     " ".join(
                         [

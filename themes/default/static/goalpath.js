@@ -85,6 +85,11 @@
         a.appendChild(kind);
         a.appendChild(document.createElement("br"));
         a.appendChild(document.createTextNode(h[1].title));
+        if (h[1].meta) {
+          var meta = document.createElement("small");
+          meta.textContent = h[1].meta;
+          a.appendChild(meta);
+        }
         li.appendChild(a);
         list.appendChild(li);
       });
@@ -96,6 +101,9 @@
       e.preventDefault();
       var first = list.querySelector("a");
       if (first) window.location.href = first.href;
+    });
+    document.addEventListener("click", function (e) {
+      if (!form.contains(e.target)) list.hidden = true;
     });
     document.addEventListener("keydown", function (e) {
       if (e.key === "Escape") list.hidden = true;
