@@ -286,11 +286,27 @@ def make_parser() -> argparse.ArgumentParser:
     i.add_argument("--title", default="Goals and learning")
     i.set_defaults(func=cmd_init)
 
-    p = sub.add_parser("pdf", help="print the review (and optionally goal pages) as PDF")
+    p = sub.add_parser(
+        "pdf",
+        help="print the review (and optionally goal pages) as PDF",
+        description="Build the site into a temporary folder (build/ is not touched) and print "
+        "a period's review, charts drawn, with headless Chromium. Needs Chromium "
+        '(apt-get install -y chromium) and Playwright (pip install "goalpath[pdf]").',
+    )
     site_arg(p)
-    p.add_argument("--period", default="latest", help="review period, e.g. 2026-Q3 or 2026-10")
-    p.add_argument("--goals", action="store_true", help="also print every goal page")
-    p.add_argument("--output", type=Path, default=None, help="PDF file or folder")
+    p.add_argument(
+        "--period",
+        default="latest",
+        help="review period, e.g. 2026-10 or 2026-Q3, as in build/reviews/ (default: latest)",
+    )
+    p.add_argument("--goals", action="store_true", help="also print every goal page, one PDF each")
+    p.add_argument(
+        "--output",
+        type=Path,
+        default=None,
+        help="a .pdf file for the review (goal PDFs go beside it) or a folder "
+        "(default: SITE/build-pdf/, files review-<period>.pdf and goal-<id>.pdf)",
+    )
     p.add_argument("--today", type=_date, default=None, help=argparse.SUPPRESS)
     p.set_defaults(func=cmd_pdf)
     return parser

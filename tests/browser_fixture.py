@@ -8,37 +8,23 @@ from __future__ import annotations
 
 import functools
 import http.server
-import os
-import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-default-apps",
-    "--no-first-run",
-    "--disable-quic",
-    "--no-pings",
-    "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1",
-]
+from generator.browser import CHROMIUM_ARGS as _CHROMIUM_ARGS
+from generator.browser import find_chromium
+
+CHROMIUM_ARGS = list(_CHROMIUM_ARGS)
+"""The launch arguments ``goalpath pdf`` uses too (one list: ``generator/browser.py``)."""
 
 
 def chromium_path() -> str:
-    for candidate in (
-        os.environ.get("GOALPATH_CHROMIUM"),
-        "/usr/bin/chromium",
-        shutil.which("chromium"),
-    ):
-        if candidate and Path(candidate).exists():
-            return candidate
+    found = find_chromium()
+    if found:
+        return found
     pytest.fail("Chromium not found: install Debian's package (apt-get install -y chromium)")
 
 
