@@ -56,7 +56,13 @@ def _config() -> dict[str, Any]:
         "font": FONT,
         "view": {"stroke": None},
         "axis": {"labelColor": "#5b6576", "titleColor": "#5b6576", "gridColor": "#eceff3"},
-        "legend": {"orient": "bottom", "labelColor": "#1d2430", "titleColor": "#5b6576"},
+        # Cohort names run to ~35 characters: the default 160 px limit cut them off.
+        "legend": {
+            "orient": "bottom",
+            "labelColor": "#1d2430",
+            "titleColor": "#5b6576",
+            "labelLimit": 280,
+        },
     }
 
 
@@ -88,7 +94,15 @@ def _clean_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def _kpi_template() -> dict[str, Any]:
     import altair as alt
 
-    x = alt.X("date:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0, tickCount=6))
+    x = alt.X(
+        "date:T",
+        title=None,
+        axis=alt.Axis(
+            format="%b %Y",
+            labelAngle=0,
+            tickCount={"expr": "ceil(width / 110)"},  # type: ignore[arg-type]
+        ),
+    )
     band = (
         alt.Chart(alt.Data(name="forecast"))
         .mark_area(opacity=0.18, color="#7f8aa0")
@@ -122,10 +136,19 @@ def _kpi_template() -> dict[str, Any]:
             ],
         )
     )
+    # Cohort names on alternate lines (``stagger`` 0/1), so neighbouring cohorts' names
+    # do not run into each other on a narrow chart.
     training_label = (
         alt.Chart(alt.Data(name="training"))
-        .mark_text(align="left", baseline="top", dx=3, dy=3, fontSize=10, color="#5b6576")
-        .encode(x=x, y=alt.value(0), text="short:N")
+        .mark_text(
+            align="left",
+            baseline="top",
+            dx=3,
+            fontSize=10,
+            color="#5b6576",
+            limit={"expr": "max(90, width * 0.45)"},  # type: ignore[arg-type]
+        )
+        .encode(x=x, y=alt.value({"expr": "3 + 13 * datum.stagger"}), text="short:N")
     )
     expected = (
         alt.Chart(alt.Data(name="expected"))
@@ -168,6 +191,8 @@ def _kpi_template() -> dict[str, Any]:
                 title=None,
                 scale=alt.Scale(range=["#1d2430", "#2356a8", "#c98500", "#8a5cc2", "#0f8a8a"]),
                 sort=alt.EncodingSortField("order", op="min"),
+                # one series a line on a phone: a single row of cohort names ran off the edge
+                legend=alt.Legend(columns={"expr": "width < 500 ? 1 : 5"}),  # type: ignore[arg-type]
             ),
             tooltip=[
                 alt.Tooltip("series:N", title="Series"),
@@ -284,6 +309,17 @@ def impact_chart(
     *, means: list[dict[str, Any]], estimates: list[dict[str, Any]], summary: str, unit: str
 ) -> ChartSpec:
     spec = _fill(_impact_template(), means=means, estimates=estimates, zero=[{"x": 0}])
+    if unit:  # the axis titles name the KPI's unit (the template is shared: copy what changes)
+        slope, right = (dict(part) for part in spec["hconcat"])
+        slope["encoding"] = {**slope["encoding"], "y": {**slope["encoding"]["y"], "title": unit}}
+        layers = [dict(layer) for layer in right["layer"]]
+        enc = layers[1]["encoding"]
+        layers[1]["encoding"] = {
+            **enc,
+            "x": {**enc["x"], "title": f"Effect of training ({unit}, 95% CI)"},
+        }
+        right["layer"] = layers
+        spec["hconcat"] = [slope, right]
     rows = [
         [
             e["cohort"],
@@ -317,7 +353,12 @@ def _funnel_template() -> dict[str, Any]:
         y=alt.Y("stage:N", sort=stages, title=None),
         yOffset=alt.YOffset("cohort:N"),
         x=alt.X("count:Q", title="People"),
-        color=alt.Color("cohort:N", title=None, scale=alt.Scale(scheme="tableau10")),
+        color=alt.Color(
+            "cohort:N",
+            title=None,
+            scale=alt.Scale(scheme="tableau10"),
+            legend=alt.Legend(columns={"expr": "width < 500 ? 1 : 4"}),  # type: ignore[arg-type]
+        ),
     )
     bars = base.mark_bar(cornerRadiusEnd=3).encode(
         tooltip=[
@@ -349,9 +390,24 @@ def _leading_template() -> dict[str, Any]:
         alt.Chart(alt.Data(name="leading"))
         .mark_line(point=True)
         .encode(
-            x=alt.X("date:T", title=None, axis=alt.Axis(format="%b %Y", labelAngle=0)),
+            # Monthly ticks: with the default ticks a few weeks of data labelled every
+            # week "Aug 2026", "Aug 2026", … (overlapping labels are dropped).
+            x=alt.X(
+                "date:T",
+                title=None,
+                axis=alt.Axis(
+                    format="%b %Y",
+                    labelAngle=0,
+                    tickCount={"interval": "month", "step": 1},  # type: ignore[arg-type]
+                ),
+            ),
             y=alt.Y("value:Q", title=None),
-            color=alt.Color("indicator:N", title=None, scale=alt.Scale(scheme="tableau10")),
+            color=alt.Color(
+                "indicator:N",
+                title=None,
+                scale=alt.Scale(scheme="tableau10"),
+                legend=alt.Legend(columns={"expr": "width < 500 ? 1 : 4"}),  # type: ignore[arg-type]
+            ),
             tooltip=[
                 alt.Tooltip("indicator:N", title="Indicator"),
                 alt.Tooltip("label:N", title="Period"),
@@ -393,7 +449,10 @@ def _skills_template() -> dict[str, Any]:
             axis=alt.Axis(
                 orient="top",
                 labelAngle=0,
-                labelExpr="split(datum.label, '-')",
+                # one word a line; skills_chart() pads the labels up by the extra lines,
+                # which Vega writes downwards, into the first row of cells
+                labelExpr="split(datum.label, ' ')",
+                labelLineHeight=11,
                 labelLimit=120,
                 domain=False,
                 ticks=False,
@@ -457,7 +516,16 @@ def skills_chart(rows: list[dict[str, Any]], *, summary: str) -> ChartSpec:
             for r in rows
         ],
     )
-    return ChartSpec(_fill(_skills_template(), skills=rows), summary, "Skills gap", table)
+    spec = _fill(_skills_template(), skills=rows)
+    lines = max((len(str(r["group"]).split()) for r in rows), default=1)
+    if lines > 1:
+        layers = []
+        for layer in spec["layer"]:
+            x = layer["encoding"]["x"]
+            axis = {**x.get("axis", {}), "labelPadding": 3 + 11 * (lines - 1)}
+            layers.append({**layer, "encoding": {**layer["encoding"], "x": {**x, "axis": axis}}})
+        spec["layer"] = layers
+    return ChartSpec(spec, summary, "Skills gap", table)
 
 
 # ---------------------------------------------------------------- timeline (Gantt)

@@ -27,6 +27,18 @@ def _d(value: Any) -> dt.date:
     return value.date() if hasattr(value, "date") and callable(value.date) else value
 
 
+def _day(value: dt.date) -> str:
+    """1 Mar 2026 (no leading zero), as the pages write dates."""
+    return f"{value.day} {value:%b %Y}"
+
+
+def _words(slug: str, *, capital: bool = False) -> str:
+    """A slug as words for readers: ``ward-nurses`` → ``ward nurses`` (``capital``: ``Ward
+    nurses``). Letters keep their case otherwise: ``crm-tools`` cannot know it was CRM."""
+    text = slug.replace("-", " ").replace("_", " ").strip()
+    return text[:1].upper() + text[1:] if capital else text
+
+
 def build_charts(
     site: Site, analysis: Any, reuse: Mapping[str, Any] | None = None
 ) -> dict[str, Any]:
@@ -81,8 +93,8 @@ def _series_name(site: Site, goal: Goal, group: str) -> str:
             if c.kpi_group == group:
                 return c.label
     if group == goal.meta.monitoring.control_group:
-        return f"{group} (comparison)"
-    return group
+        return f"{_words(group, capital=True)} (comparison)"
+    return _words(group, capital=True)
 
 
 def kpi_chart(site: Site, goal: Goal, ga: Any, period: str) -> ch.ChartSpec | None:
@@ -125,6 +137,7 @@ def kpi_chart(site: Site, goal: Goal, ga: Any, period: str) -> ch.ChartSpec | No
                     "end": path.cohort_end(c),
                     "label": f"{c.label} training",
                     "short": c.label,
+                    "stagger": len(training) % 2,
                 }
             )
     refs = []
@@ -279,7 +292,7 @@ def skills_heatmap(gaps: list[Any], site: Site) -> ch.ChartSpec | None:
     """Required against current level per skill and target group, biggest gaps first."""
     rank: dict[str, int] = {}
     for g in gaps:  # ``gaps`` come biggest first (analysis.skills.skills_gaps)
-        rank.setdefault(g.skill, len(rank))
+        rank.setdefault(_words(g.skill), len(rank))
     groups = sorted({g.group for g in gaps}, key=lambda name: (name == "", name))
     rows = []
     for g in gaps:
@@ -290,10 +303,10 @@ def skills_heatmap(gaps: list[Any], site: Site) -> ch.ChartSpec | None:
         )
         rows.append(
             {
-                "group": g.group or "Everyone",
+                "group": _words(g.group) if g.group else "everyone",
                 "group_order": groups.index(g.group),
-                "skill": g.skill,
-                "rank": rank[g.skill],
+                "skill": _words(g.skill),
+                "rank": rank[_words(g.skill)],
                 "required": g.required,
                 "current": None if suppressed else g.current,
                 "gap": None if suppressed else g.gap,
@@ -356,7 +369,7 @@ def _markers(goals: list[Goal], as_of: dt.date | None) -> list[dict[str, Any]]:
     """The as-of line, and each goal's deadline and milestones."""
     out: list[dict[str, Any]] = []
     if as_of is not None:
-        out.append({"date": as_of, "kind": "As of", "label": f"As of {as_of:%d %b %Y}"})
+        out.append({"date": as_of, "kind": "As of", "label": f"As of {_day(as_of)}"})
     for g in goals:
         out.append({"date": g.deadline, "kind": "Deadline", "label": f"Deadline: {g.meta.title}"})
         for m in g.meta.kpi.milestones:
@@ -381,9 +394,8 @@ def site_timeline(site: Site, analysis: Any) -> ch.ChartSpec | None:
     cohorts = sum(len(p.meta.cohorts) for p in paths)
     summary = (
         f"{len(paths)} learning {'path' if len(paths) == 1 else 'paths'}, {cohorts} "
-        f"{'cohort' if cohorts == 1 else 'cohorts'}, training from {first:%d %b %Y} to "
-        f"{last:%d %b %Y}; lines mark the data's as-of date, goal deadlines and milestones."
-        + _SHADING
+        f"{'cohort' if cohorts == 1 else 'cohorts'}, training from {_day(first)} to "
+        f"{_day(last)}; lines mark the data's as-of date, goal deadlines and milestones." + _SHADING
     )
     return ch.timeline_chart(rows, markers, summary=summary, title="All learning on one calendar")
 
@@ -395,7 +407,7 @@ def path_charts(site: Site, path: LearningPath, analysis: Any) -> dict[str, ch.C
     if rows:
         summary = (
             "; ".join(
-                f"{c.label}: {c.start:%d %b %Y} – {path.cohort_end(c):%d %b %Y}"
+                f"{c.label}: {_day(c.start)} – {_day(path.cohort_end(c))}"
                 for c in path.meta.cohorts
             )
             + "."
