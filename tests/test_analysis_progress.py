@@ -111,12 +111,18 @@ def test_not_started_before_baseline_or_before_any_cohort() -> None:
     p = run(later, table({"2026-03-01": 3.5}), D(2026, 3, 31))
     assert p.status == "not-started"
     assert p.expected_progress == 0.0
-    # No cohort has started and the KPI has not moved: not started.
-    flat = run(goal(), table({"2026-02-01": 4.1}), MID, started=False)
+    # No cohort has started, the KPI has not moved and the plan expects little yet (10%
+    # by 2026-01-05, within the on-track tolerance): not started.
+    early = D(2026, 1, 5)
+    flat = run(goal(), table({"2026-01-01": 4.1}), early, started=False)
     assert flat.status == "not-started" and flat.progress == pytest.approx(-0.1)
     assert flat.summary == (
         "Errors rose from 4 to 4.1 errors / 1000 doses; moving away from the target; not started."
     )
+    # Halfway through the plan (50% expected), the same flat KPI is off track even though
+    # no cohort has started: the wait for training is no reason to look fine.
+    late = run(goal(), table({"2026-02-01": 4.1}), MID, started=False)
+    assert late.status == "off-track"
     # No cohort yet, but the KPI moved: judged like any other goal.
     moved = run(goal(), table({"2026-02-01": 3.5}), MID, started=False)
     assert moved.status == "on-track"

@@ -113,6 +113,8 @@ GOALS = {
             "direction": "decrease",
             "baseline": {"value": 30, "date": "2026-01-01"},
             "target": {"value": 20, "date": "2027-12-31"},
+            # The plan expects no change before its cohort trains in 2027.
+            "milestones": [{"date": "2027-01-31", "value": 30}],
         },
         "learning_paths": ["buddy"],
     },

@@ -218,7 +218,12 @@ def _status(
         return "stale"
     if achieved:
         return "achieved"
-    if before_baseline or (not started and (progress is None or progress <= 0)):
+    if before_baseline:
+        return "not-started"
+    # No cohort has started and the KPI has not moved: "not started" while the plan
+    # expects little yet. Once the plan is further along than the on-track tolerance,
+    # waiting for training does not hide that the goal is behind.
+    if not started and (progress is None or progress <= 0) and (gap is None or gap <= on_track):
         return "not-started"
     if gap is None:  # the target is not beyond the baseline, and current misses it
         return "off-track"
@@ -263,7 +268,7 @@ def _summary(
     name = k.label[:1].upper() + k.label[1:]
     unit = f" {k.unit}" if k.unit else ""
     if status == "no-data" and current is None:
-        return f"No KPI data for {k.metric} yet; the status is unknown."
+        return f"No KPI data for {k.label} yet; the status is unknown."
     assert current is not None and current_period is not None
     when = period_label(current_period, period)
     if status == "stale":
