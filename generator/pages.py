@@ -160,6 +160,7 @@ def _goal_job(state: RenderState, goal: Goal) -> PageJob:
                 goal.meta,
                 has_paths=bool(paths),
                 metric_has_data=bool(progress is not None and progress.status != "no-data"),
+                parent_title=parent.meta.title if parent else None,
             ),
             status=status,
             status_label=STATUS_LABELS.get(status, status),

@@ -289,10 +289,10 @@ def test_cohorts_still_training_or_without_data_are_none() -> None:
     late = CohortWindow("cd", "Cohort D", "d", D(2026, 11, 2), D(2026, 12, 18))
     out = estimate_cohorts(groups, [COHORT_A, late], control_group=None, as_of=D(2026, 12, 1))
     assert out[1].method == "none" and out[1].evidence == "insufficient"
-    assert out[1].summary == "Training runs until 2026-12-18; impact can be estimated after it."
+    assert out[1].summary == "Training runs until 18 Dec 2026; impact can be estimated after it."
     # without as_of the data's last period decides; a group without data says so
     out = estimate_cohorts(groups, [COHORT_A, late], control_group=None)
-    assert out[1].summary.startswith("Training runs until 2026-12-18")
+    assert out[1].summary.startswith("Training runs until 18 Dec 2026")
     nodata = CohortWindow("ce", "Cohort E", "e", D(2025, 3, 2), D(2025, 3, 20))
     (e,) = estimate_cohorts(groups, [nodata], control_group=None)
     assert e.method == "none" and "No KPI data for Cohort E" in e.summary

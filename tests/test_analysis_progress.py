@@ -270,7 +270,7 @@ def test_summary_sentence_and_confidence_conflict() -> None:
         "(plan: 50% by now); off track."
     )
     assert p.confidence_conflict == (
-        "The owner's confidence was 8/10 on 2026-02-15, but the numbers say off track."
+        "The owner's confidence was 8/10 on 15 Feb 2026, but the numbers say off track."
     )
     low = goal(extra={"checkins": [{"date": "2026-02-01", "confidence": 3}]})
     q = run(low, table({"2026-02-01": 3.5}), MID)

@@ -28,6 +28,7 @@ from ..schema import GoalMeta, PathMeta
 from .learning import Funnel
 from .periods import period_end
 from .progress import GoalProgress
+from .wording import p_text
 
 Strength = Literal["strong", "moderate", "weak", "none"]
 LEVELS: tuple[tuple[str, str], ...] = (
@@ -216,7 +217,7 @@ def _behaviour(signals: Sequence[BehaviourSignal]) -> EvidenceLevel:
     texts = []
     for s in signals:
         verb = "rose" if s.after > s.before else "fell" if s.after < s.before else "held"
-        p = f", p = {s.p_value:.2g}" if s.p_value is not None else ""
+        p = "" if s.p_value is None else f", {p_text(s.p_value)}"
         texts.append(
             f"{s.metric.replace('_', ' ')} {verb} from {_num(s.before)} to {_num(s.after)}{p}"
         )
@@ -293,7 +294,7 @@ def _roi(roi: Any | None, impact: Any | None, goal: GoalMeta) -> EvidenceLevel:
         5,
         f"ROI {roi.roi_pct:.0f}%{band}",
         strength,
-        "; ".join(getattr(roi, "assumptions", ()) or ()) or "Phillips ROI.",
+        " ".join(getattr(roi, "assumptions", ()) or ()) or "Phillips ROI.",
         f"ROI of {roi.roi_pct:.0f}%",
     )
 

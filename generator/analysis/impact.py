@@ -25,6 +25,7 @@ from scipy import stats
 from statsmodels.tools.sm_exceptions import ValueWarning
 
 from .periods import period_end, period_index
+from .wording import day_label, p_text
 
 Evidence = Literal["strong", "moderate", "weak", "insufficient"]
 Method = Literal["did", "its", "none"]
@@ -126,10 +127,6 @@ def _periods(n: int, period: str) -> str:
 
 def _possessive(label: str) -> str:
     return f"{label}'" if label.endswith("s") else f"{label}'s"
-
-
-def _p_text(p: float) -> str:
-    return "p < 0.01" if p < 0.01 else f"p = {p:.2f}"
 
 
 def _ci_text(lo: float, hi: float, magnitudes: bool) -> str:
@@ -306,7 +303,7 @@ def estimate_did(
     parallel = None if trend_p is None else trend_p >= PARALLEL_ALPHA
     if trend_p is not None and not parallel:
         caveat = (
-            f"Pre-training trends were not parallel ({_p_text(trend_p)}): "
+            f"Pre-training trends were not parallel ({p_text(trend_p)}): "
             "the estimate may be biased."
         )
     elif len(pre) < 3:
@@ -498,7 +495,7 @@ def estimate_cohorts(
             _day(as_of) <= c.end if as_of is not None else latest is not None and latest <= c.end
         )
         if running:
-            text = f"Training runs until {c.end.isoformat()}; impact can be estimated after it."
+            text = f"Training runs until {day_label(c.end)}; impact can be estimated after it."
             out.append(_none(no_data, None, text))
             continue
         if c.group not in usable:

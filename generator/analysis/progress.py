@@ -19,6 +19,7 @@ import pandas as pd
 
 from ..schema import GoalMeta
 from .periods import as_date, goal_series, period_end, period_index, period_label, until
+from .wording import day_label
 
 Status = Literal["not-started", "on-track", "at-risk", "off-track", "achieved", "no-data", "stale"]
 STATUS_LABELS: dict[str, str] = {
@@ -242,13 +243,13 @@ def _conflict(goal: GoalMeta, status: Status, as_of: dt.date) -> str | None:
     label = STATUS_LABELS[status].lower()
     if last.confidence >= 7 and status == "off-track":
         return (
-            f"The owner's confidence was {last.confidence}/10 on {last.date.isoformat()}, "
+            f"The owner's confidence was {last.confidence}/10 on {day_label(last.date)}, "
             f"but the numbers say {label}."
         )
     if last.confidence <= 3 and status in ("on-track", "achieved"):
         return (
             f"The owner's confidence was only {last.confidence}/10 on "
-            f"{last.date.isoformat()}, although the numbers say {label}."
+            f"{day_label(last.date)}, although the numbers say {label}."
         )
     return None
 

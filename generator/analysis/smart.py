@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ..schema import GoalMeta
+from .wording import count, day_label, id_words
 
 Verdict = Literal["yes", "partly", "no"]
 
@@ -44,13 +45,19 @@ def _verdict(have: list[str], missing: list[str]) -> Verdict:
     return "partly" if have else "no"
 
 
-def smart_check(goal: GoalMeta, *, has_paths: bool, metric_has_data: bool) -> SmartCheck:
+def smart_check(
+    goal: GoalMeta, *, has_paths: bool, metric_has_data: bool, parent_title: str | None = None
+) -> SmartCheck:
+    """The SMART criteria of one plan; ``parent_title`` names the goal it serves."""
     k = goal.kpi
     have, missing = [], []
     # Specific: what changes, for whom.
-    have.append(f"KPI '{k.metric}' to {k.direction}")
+    have.append(f"KPI: {k.label}, to {k.direction}")
     if goal.target_groups:
-        have.append("target group: " + ", ".join(goal.target_groups))
+        groups = ", ".join(id_words(g) for g in goal.target_groups)
+        have.append(
+            ("target groups: " if len(goal.target_groups) > 1 else "target group: ") + groups
+        )
     else:
         missing.append("name the target group whose work should change (target_groups)")
     specific = SmartCriterion("S", "Specific", _verdict(have, missing), tuple(have), tuple(missing))
@@ -64,18 +71,18 @@ def smart_check(goal: GoalMeta, *, has_paths: bool, metric_has_data: bool) -> Sm
     if metric_has_data:
         have.append("KPI data present")
     else:
-        missing.append(f"add observations of '{k.metric}' to the KPI data")
+        missing.append(f"add observations of the metric {k.metric} to the KPI data")
     measurable = SmartCriterion(
         "M", "Measurable", _verdict(have, missing), tuple(have), tuple(missing)
     )
 
     have, missing = [], []
     if goal.actions:
-        have.append(f"{len(goal.actions)} action(s)")
+        have.append(count(len(goal.actions), "action"))
     else:
         missing.append("list the actions that will move the number (actions)")
     if has_paths:
-        have.append("learning path(s) linked")
+        have.append("learning path linked")
     elif any(a.training for a in goal.actions):
         missing.append("link the learning path that carries the training actions")
     if goal.costs is None:
@@ -88,16 +95,16 @@ def smart_check(goal: GoalMeta, *, has_paths: bool, metric_has_data: bool) -> Sm
 
     have, missing = [], []
     if goal.parent:
-        have.append(f"serves goal '{goal.parent}'")
+        have.append(f"serves “{parent_title or goal.parent}”")
     if goal.department:
         have.append(f"department: {goal.department}")
     if not have:
         missing.append("say which higher goal (parent) or department priority this serves")
     relevant = SmartCriterion("R", "Relevant", _verdict(have, missing), tuple(have), tuple(missing))
 
-    have, missing = [f"deadline {k.target.date.isoformat()}"], []
+    have, missing = [f"deadline {day_label(k.target.date)}"], []
     if k.milestones:
-        have.append(f"{len(k.milestones)} milestone(s)")
+        have.append(count(len(k.milestones), "milestone"))
     else:
         missing.append("add milestones so progress can be checked along the way (optional)")
     time_bound = SmartCriterion(
