@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from . import charts as ch
+from .analysis.wording import day_label as _day
+from .analysis.wording import id_words
 from .model import Goal, LearningPath, Site
 
 STAGES = ("Enrolled", "Started", "Completed", "Passed")
@@ -27,15 +29,10 @@ def _d(value: Any) -> dt.date:
     return value.date() if hasattr(value, "date") and callable(value.date) else value
 
 
-def _day(value: dt.date) -> str:
-    """1 Mar 2026 (no leading zero), as the pages write dates."""
-    return f"{value.day} {value:%b %Y}"
-
-
 def _words(slug: str, *, capital: bool = False) -> str:
     """A slug as words for readers: ``ward-nurses`` → ``ward nurses`` (``capital``: ``Ward
     nurses``). Letters keep their case otherwise: ``crm-tools`` cannot know it was CRM."""
-    text = slug.replace("-", " ").replace("_", " ").strip()
+    text = id_words(slug)
     return text[:1].upper() + text[1:] if capital else text
 
 
