@@ -281,6 +281,8 @@ class GoalChange:
     owner: str
     department: str
     metric: str
+    kpi_label: str
+    """What readers call the KPI (``kpi.name``, else the metric's words)."""
     unit: str
     direction: str
     status_then: str
@@ -404,6 +406,7 @@ def _goal_change(
         owner=meta.owner,
         department=meta.department or "",
         metric=k.metric,
+        kpi_label=k.label,
         unit=k.unit or "",
         direction=k.direction,
         status_then=then.status if then is not None else "no-data",
