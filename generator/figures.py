@@ -153,7 +153,7 @@ def kpi_chart(site: Site, goal: Goal, ga: Any, period: str) -> ch.ChartSpec | No
         refs=refs,
         summary=p.summary,
         unit=k.unit,
-        title=f"{k.metric.replace('_', ' ').capitalize()}" + (f" ({k.unit})" if k.unit else ""),
+        title=_words(k.label, capital=True) + (f" ({k.unit})" if k.unit else ""),
     )
 
 

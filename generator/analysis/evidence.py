@@ -28,7 +28,7 @@ from ..schema import GoalMeta, PathMeta
 from .learning import Funnel
 from .periods import period_end
 from .progress import GoalProgress
-from .wording import p_text
+from .wording import count, p_text
 
 Strength = Literal["strong", "moderate", "weak", "none"]
 LEVELS: tuple[tuple[str, str], ...] = (
@@ -155,7 +155,7 @@ def _inputs(goal: GoalMeta, paths: Sequence[PathMeta], funnel: Funnel | None) ->
         return _level(0, "no data", "none", "No learning path is linked.", "No training planned")
     strength: Strength = "strong" if enrolled and hours else "moderate" if parts else "none"
     detail = (
-        f"{len(paths)} path(s), {_num(hours)} hours per person"
+        f"{count(len(paths), 'path')}, {_num(hours)} hours per person"
         + (f" × {people} people" if people else "")
         + "."
     )

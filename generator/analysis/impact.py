@@ -25,7 +25,7 @@ from scipy import stats
 from statsmodels.tools.sm_exceptions import ValueWarning
 
 from .periods import period_end, period_index
-from .wording import day_label, p_text
+from .wording import day_label, id_words, p_text
 
 Evidence = Literal["strong", "moderate", "weak", "insufficient"]
 Method = Literal["did", "its", "none"]
@@ -455,8 +455,10 @@ def _comparison_for(
 ) -> tuple[str, str] | None:
     """(group, label) of the comparison: the control, else the latest later-trained group."""
     if control_group and control_group != c.group and control_group in usable:
-        label = first[control_group][1] if control_group in first else control_group
-        return control_group, label
+        if control_group in first:
+            return control_group, first[control_group][1]
+        words = id_words(control_group)  # a KPI group with no cohort: "ward-6" → "Ward 6"
+        return control_group, words[:1].upper() + words[1:]
     later = [(d, g) for g, (d, _) in first.items() if g != c.group and d > c.end and g in usable]
     if not later:
         return None
