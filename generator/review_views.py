@@ -93,10 +93,15 @@ def review_extra(site: Site, dataset: Any, analysis: Any) -> dict[str, Any]:
 
 
 class ReviewMemo:
-    """:func:`review_extra`, computed again only when what it reads has changed."""
+    """:func:`review_extra`, computed again only when what it reads has changed; then
+    only the goals and paths whose inputs changed get new snapshots
+    (``incremental.ReviewSnapshots``)."""
 
     def __init__(self) -> None:
+        from .incremental import ReviewSnapshots
+
         self._last: tuple[str, dict[str, Any]] | None = None
+        self.snapshots = ReviewSnapshots()
 
     def get(self, site: Site, dataset: Any, analysis: Any) -> dict[str, Any]:
         from .incremental import digest, meta_keys
@@ -105,7 +110,8 @@ class ReviewMemo:
             [site.config, dataset.fingerprint, analysis.as_of, sorted(meta_keys(site).items())]
         )
         if self._last is None or self._last[0] != key:
-            self._last = (key, review_extra(site, dataset, analysis))
+            pages = review_pages(site, self.snapshots.reviews(site, dataset, analysis.as_of))
+            self._last = (key, {"reviews": pages, "review_links": review_links(pages)})
         return self._last[1]
 
 

@@ -173,37 +173,75 @@ LIVERELOAD_JS = r"""// goalpath serve: live reload and build-problem overlay (no
   var me = document.currentScript;
   var epoch = Number(me.dataset.epoch), server = me.dataset.server;
   var OVERLAY = "__goalpath-overlay";
+  var MONO = "ui-monospace,SFMono-Regular,Menlo,Consolas,'DejaVu Sans Mono',monospace";
+  var SANS = "system-ui,-apple-system,'Segoe UI',Roboto,'DejaVu Sans',sans-serif";
 
-  function show(lines) {
+  function el(tag, css, text) {
+    var e = document.createElement(tag);
+    if (css) e.style.cssText = css;
+    if (text !== undefined) e.textContent = String(text);
+    return e;
+  }
+
+  function item(p, warning) {
+    // one problem, "file:line:column: field: message (hint)" as the terminal prints it
+    var li = el("li", "margin:0 0 10px;padding:8px 12px;border-radius:4px;" +
+      "background:" + (warning ? "rgba(0,0,0,.18)" : "rgba(0,0,0,.28)") + ";" +
+      "border-left:4px solid " + (warning ? "#fbbf24" : "#fca5a5"));
+    if (typeof p === "string") { li.textContent = p; return li; }
+    var where = el("span", "font-weight:700;color:#fde68a", p.where);
+    where.className = "__goalpath-where";
+    li.appendChild(where);
+    li.appendChild(document.createTextNode(": " + p.message));
+    if (p.hint) li.appendChild(el("span", "color:#fecaca", " (" + p.hint + ")"));
+    return li;
+  }
+
+  function show(problems) {
     var old = document.getElementById(OVERLAY);
     if (old) old.remove();
-    if (!lines || !lines.length) return;
-    var box = document.createElement("div");
+    if (!problems || !problems.length) return;
+    var errors = [], warnings = [];
+    problems.forEach(function (p) {
+      (p && p.severity === "warning" ? warnings : errors).push(p);
+    });
+    var box = el("div", "position:fixed;top:0;left:0;right:0;z-index:2147483647;" +
+      "max-height:80vh;overflow:auto;margin:0;padding:16px 56px 8px 20px;box-sizing:border-box;" +
+      "background:#7f1d1d;color:#fff;border-bottom:4px solid #450a0a;" +
+      "box-shadow:0 6px 24px rgba(0,0,0,.35);text-align:left;" +
+      "font:15px/1.5 " + SANS);
     box.id = OVERLAY;
     box.setAttribute("role", "alert");
-    box.style.cssText = "position:fixed;top:0;left:0;right:0;z-index:2147483647;" +
-      "max-height:70vh;overflow:auto;margin:0;padding:12px 48px 12px 16px;box-sizing:border-box;" +
-      "background:#7f1d1d;color:#fff;border-bottom:3px solid #450a0a;" +
-      "font:13px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;text-align:left";
-    var title = document.createElement("strong");
-    title.textContent = "The last build failed; this is the last good site. Fix and save:";
-    var close = document.createElement("button");
+    var n = errors.length;
+    var title = el("h2", "margin:0 0 2px;padding:0;font:700 19px/1.3 " + SANS + ";color:#fff",
+      n ? "Build failed: " + n + " error" + (n === 1 ? "" : "s") : "Build failed");
+    var sub = el("p", "margin:0 0 12px;color:#fecaca",
+      "You are seeing the last good build. Fix the file and save: this page reloads by itself.");
+    var close = el("button", "position:absolute;top:10px;right:14px;width:32px;height:32px;" +
+      "background:rgba(255,255,255,.12);border:1px solid rgba(255,255,255,.4);border-radius:4px;" +
+      "color:#fff;font:20px/1 " + SANS + ";cursor:pointer", "\u00d7");
     close.type = "button";
-    close.textContent = "\u00d7";
+    close.title = "Hide (the problems stay in the terminal)";
     close.setAttribute("aria-label", "Hide build problems");
-    close.style.cssText = "position:absolute;top:6px;right:10px;background:none;border:0;" +
-      "color:#fff;font:22px/1 sans-serif;cursor:pointer";
     close.onclick = function () { box.remove(); };
-    var list = document.createElement("ul");
-    list.style.cssText = "margin:6px 0 0;padding:0;list-style:none;white-space:pre-wrap";
-    lines.forEach(function (text) {
-      var li = document.createElement("li");
-      li.textContent = String(text);
-      list.appendChild(li);
-    });
+    var listCss = "margin:0;padding:0;list-style:none;white-space:pre-wrap;" +
+      "overflow-wrap:anywhere;font:14px/1.55 " + MONO;
+    var list = el("ul", listCss);
+    errors.forEach(function (p) { list.appendChild(item(p, false)); });
     box.appendChild(close);
     box.appendChild(title);
+    box.appendChild(sub);
     box.appendChild(list);
+    if (warnings.length) {
+      var more = el("details", "margin:4px 0 8px");
+      var w = warnings.length;
+      more.appendChild(el("summary", "cursor:pointer;color:#fde68a",
+        w + " warning" + (w === 1 ? "" : "s") + " (the site builds with these)"));
+      var wl = el("ul", listCss + ";margin-top:8px;opacity:.9");
+      warnings.forEach(function (p) { wl.appendChild(item(p, true)); });
+      more.appendChild(wl);
+      box.appendChild(more);
+    }
     (document.body || document.documentElement).appendChild(box);
   }
 
@@ -219,6 +257,24 @@ LIVERELOAD_JS = r"""// goalpath serve: live reload and build-problem overlay (no
   source.addEventListener("problems", function (e) { show(JSON.parse(e.data)); });
 })();
 """
+
+
+def overlay_item(problem: Problem) -> dict[str, str]:
+    """A problem as the overlay shows it: ``where: message (hint)``, errors and warnings
+    apart. ``text`` is the whole line as the terminal prints it."""
+    where = problem.file
+    if problem.line is not None:
+        where += f":{problem.line}"
+        if problem.column is not None:
+            where += f":{problem.column}"
+    message = f"{problem.field}: {problem.message}" if problem.field else problem.message
+    return {
+        "severity": problem.severity,
+        "where": where,
+        "message": message,
+        "hint": problem.hint or "",
+        "text": problem.format(),
+    }
 
 
 def sse(event: str, data: str) -> bytes:
@@ -300,7 +356,8 @@ class DevServer:
         self._building = False
         self._stopping = False
         self._epoch = 0
-        self._failed: list[str] | None = None
+        self._failed: list[dict[str, str]] | None = None
+        """The last build's problems (:func:`overlay_item`) while it failed, else None."""
         self._clients: set[queue.Queue[bytes | None]] = set()
         self._httpd: _HTTPServer | None = None
         self._watcher: Watcher | None = None
@@ -324,7 +381,7 @@ class DevServer:
     def problems(self) -> list[str] | None:
         """Formatted problems of the last build when it failed, else None."""
         with self._cond:
-            return None if self._failed is None else list(self._failed)
+            return None if self._failed is None else [p["text"] for p in self._failed]
 
     @property
     def live_clients(self) -> int:
@@ -466,9 +523,9 @@ class DevServer:
             )
             outcome = BuildOutcome(False, [problem])
         seconds = outcome.seconds or time.perf_counter() - t0
-        lines = [p.format() for p in outcome.problems]
-        for line in lines:
-            self.log(line)
+        items = [overlay_item(p) for p in outcome.problems]
+        for item in items:
+            self.log(item["text"])
         verb = "built" if changed is None else "rebuilt"
         if outcome.ok:
             if not self.quiet:
@@ -486,7 +543,13 @@ class DevServer:
                 self._failed = None
                 message = sse("reload", str(self._epoch))
             else:
-                self._failed = lines or ["the build failed without saying why"]
+                if not items:
+                    items = [
+                        overlay_item(
+                            Problem("goalpath", message="the build failed without saying why")
+                        )
+                    ]
+                self._failed = items
                 message = sse("problems", json.dumps(self._failed))
             for q in self._clients:
                 q.put(message)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -58,6 +59,9 @@ TEMP_SUFFIXES = (
 TEMP_NAMES = frozenset({"4913"})
 """vim writes ``4913`` to test whether it may create files in a folder."""
 
+TEMP_PATTERN = re.compile(r"sed[A-Za-z0-9]{6}")
+"""``sed -i`` writes its new file as ``sedXXXXXX`` and renames it over the original."""
+
 
 def is_temp_or_hidden(rel: Path) -> bool:
     """True for a path (relative to a watched folder) an author did not mean to edit.
@@ -70,7 +74,7 @@ def is_temp_or_hidden(rel: Path) -> bool:
     if not parts:
         return False
     name = parts[-1]
-    return name in TEMP_NAMES or name.endswith(TEMP_SUFFIXES)
+    return name in TEMP_NAMES or name.endswith(TEMP_SUFFIXES) or bool(TEMP_PATTERN.fullmatch(name))
 
 
 class Debouncer:

@@ -262,6 +262,55 @@ def test_one_goal_edit_rerenders_only_the_pages_that_show_it(tmp_path: Path) -> 
     assert_same_as_clean(root, tmp_path / "out")
 
 
+# -- period reviews: snapshots kept per goal equal a fresh analysis -----------------------------
+
+
+def _reviews_now(root: Path, memo: object) -> tuple[str, str]:
+    """(what ``memo`` gives, what a fresh ``review_extra`` gives), as digests."""
+    from generator.analysis.site import analyse_site
+    from generator.build import load_inputs
+    from generator.errors import Problems
+    from generator.review_views import review_extra
+
+    inputs = load_inputs(root, Problems())
+    assert inputs is not None
+    analysis = analyse_site(inputs.site, inputs.dataset, today=TODAY)
+    got = memo.get(inputs.site, inputs.dataset, analysis)  # type: ignore[attr-defined]
+    return digest(got), digest(review_extra(inputs.site, inputs.dataset, analysis))
+
+
+def test_review_snapshots_are_taken_again_only_for_changed_goals(example: Path) -> None:
+    from generator.review_views import ReviewMemo
+
+    memo = ReviewMemo()
+    goals = example / "content/goals"
+    got, want = _reviews_now(example, memo)
+    assert got == want
+    everything = memo.snapshots.taken
+    assert everything == len(list(goals.glob("*.md")))
+
+    onboarding = goals / "faster-onboarding.md"
+    edit(onboarding, "from 48 to 38 days", "from 48 to 36 days")  # a title: one goal
+    got, want = _reviews_now(example, memo)
+    assert got == want
+    assert memo.snapshots.taken == 1
+
+    edit(onboarding, "value: 38", "value: 36")  # its target: that goal again
+    assert _reviews_now(example, memo) == _reviews_now(example, ReviewMemo())
+    assert memo.snapshots.taken == 1
+
+    path = example / "content/paths/service-onboarding.md"
+    edit(path, "The CRM and the ticket flow", "The CRM, step by step")  # a path
+    got, want = _reviews_now(example, memo)
+    assert got == want
+    assert 0 < memo.snapshots.taken < everything  # the goals it serves
+
+    append(example / "data/kpis.csv", "2026-10-30,csat_score,81,\n")  # data: everything
+    got, want = _reviews_now(example, memo)
+    assert got == want
+    assert memo.snapshots.taken == everything
+
+
 # -- content digests ----------------------------------------------------------------------------
 
 

@@ -373,7 +373,16 @@ def test_failed_build_shows_problems_then_clears(running: Running) -> None:
             "content/goals/a.md:3:5: kpi.target.value: must be a number (write 10, not ten)",
             "x.md: </script><img src=x onerror=alert(1)>",
         ]
-        assert json.loads(data) == expected
+        items = json.loads(data)
+        assert [item["text"] for item in items] == expected
+        assert items[0] == {
+            "severity": "error",
+            "where": "content/goals/a.md:3:5",
+            "message": "kpi.target.value: must be a number",
+            "hint": "write 10, not ten",
+            "text": expected[0],
+        }
+        assert running.server.problems == expected
         assert running.server.epoch == 1
         assert expected[0] in running.logs
 
@@ -383,7 +392,7 @@ def test_failed_build_shows_problems_then_clears(running: Running) -> None:
         page = body.decode()
         start = page.index(f'<script type="application/json" id="{PROBLEMS_ID}">')
         payload = page[page.index(">", start) + 1 : page.index("</script>", start)]
-        assert json.loads(payload) == expected
+        assert json.loads(payload) == items
         assert "<img src=x" not in page
         assert running.get("/nope")[2].count(PROBLEMS_ID.encode()) == 1  # 404 pages too
 
@@ -587,20 +596,34 @@ def test_overlay_reload_and_reconnect_in_chromium(
     page.on("dialog", lambda d: (alerts.append(d.message), d.dismiss()))
 
     # a failed build: the overlay appears, problem text shown as text, never as markup
-    r.stub.fail = [BAD, Problem("x.md", message="<img src=x onerror=alert(1)>")]
+    warning = Problem("content/goals/b.md", 7, 1, message="no KPI data yet", severity="warning")
+    r.stub.fail = [warning, BAD, Problem("x.md", message="<img src=x onerror=alert(1)>")]
     r.touch()
     overlay = page.locator("#__goalpath-overlay")
     overlay.wait_for(timeout=3000)
     text = overlay.inner_text()
+    assert text.startswith("\u00d7\nBuild failed: 2 errors\n")
     assert "content/goals/a.md:3:5: kpi.target.value: must be a number (write 10, not ten)" in text
     assert "<img src=x onerror=alert(1)>" in text
+    errors = overlay.locator(":scope > ul > li")  # errors first, in the order reported
+    assert errors.count() == 2
+    assert errors.first.locator(".__goalpath-where").inner_text() == "content/goals/a.md:3:5"
+    where = errors.first.locator(".__goalpath-where")
+    assert int(where.evaluate("e => getComputedStyle(e).fontWeight")) >= 700
+    # warnings are folded away below the errors, still one click from view
+    details = overlay.locator("details")
+    assert details.locator("summary").inner_text().startswith("1 warning")
+    assert not details.locator("li").is_visible()
+    details.locator("summary").click()
+    assert details.locator("li").inner_text() == "content/goals/b.md:7:1: no KPI data yet"
     assert overlay.locator("img").count() == 0
     assert overlay.evaluate("e => getComputedStyle(e).position") == "fixed"
     assert page.locator("h1").inner_text() == "Home 1"  # the last good site underneath
 
     # a fresh load while the build is broken shows the overlay from the start
     page.reload()
-    assert page.locator("#__goalpath-overlay li").count() == 2
+    assert page.locator("#__goalpath-overlay > ul > li").count() == 2
+    assert page.locator("#__goalpath-overlay details li").count() == 1
 
     # the next good build reloads the page and the overlay is gone
     r.stub.fail = None
