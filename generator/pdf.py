@@ -49,6 +49,7 @@ import os
 import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -170,7 +171,11 @@ def make_pdf(
                 )
         config = load_config(root, Problems())
         base = config.base_url if config.base_url.startswith(("http://", "https://")) else ""
-        printed = _print(sync_playwright, chromium, out, jobs, base)
+        # Playwright's sync API refuses to run in a thread that already has an event
+        # loop (a notebook, or another sync_playwright() in the same thread): print in a
+        # thread of our own, which has none.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="goalpath-pdf") as pool:
+            printed = pool.submit(_print, sync_playwright, chromium, out, jobs, base).result()
     for page in printed:
         if report is not None:
             report(page)

@@ -86,8 +86,12 @@ def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def printed(example: Path) -> tuple[int, str, Path]:
-    """``goalpath pdf --goals --output OUT/review.pdf`` once; (exit code, stderr, file)."""
+def printed(example: Path, browser: object) -> tuple[int, str, Path]:
+    """``goalpath pdf --goals --output OUT/review.pdf`` once; (exit code, stderr, file).
+
+    With the session's ``browser`` running, as in a full test run: a Playwright sync API
+    already live in this thread once made printing fail ("inside the asyncio loop").
+    """
     import contextlib
     import io
 
