@@ -192,9 +192,10 @@ def forecast(
         return None
     y = recent.to_numpy(dtype=np.float64)
     fit = sm.OLS(y, sm.add_constant(x, has_constant="add")).fit()
-    frame = fit.get_prediction(np.array([[1.0, x_target]])).summary_frame(alpha=0.05)
-    value = float(frame["mean"].iloc[0])
-    low, high = float(frame["obs_ci_lower"].iloc[0]), float(frame["obs_ci_upper"].iloc[0])
+    prediction = fit.get_prediction(np.array([[1.0, x_target]]))
+    value = float(prediction.predicted_mean[0])
+    # The band for a new observation (summary_frame's obs_ci_*), without building a frame.
+    low, high = (float(v) for v in prediction.conf_int(obs=True, alpha=0.05)[0])
     if not math.isfinite(low) or not math.isfinite(high):
         low = high = value
     reaches = _sign(direction) * (value - target) >= 0
@@ -308,15 +309,19 @@ def goal_progress(
     on_track: float,
     at_risk: float,
     started: bool,
+    own_series: pd.Series | None = None,
 ) -> GoalProgress:
     """Status, progress, forecast and summary of one goal (rules in the module docstring).
 
     ``started`` is False when no cohort of any linked path has started by ``as_of``:
     such a goal with no progress yet is "not started". Periods after ``as_of`` are
-    ignored.
+    ignored. ``own_series`` is the goal's ``goal_series`` when the caller already has it
+    (period reviews ask for the same goal on many days).
     """
     k = goal_meta.kpi
-    s = until(goal_series(periods_df, k.metric, k.group, k.agg), as_of, period).dropna()
+    if own_series is None:
+        own_series = goal_series(periods_df, k.metric, k.group, k.agg)
+    s = until(own_series, as_of, period).dropna()
     baseline, baseline_date, source = resolve_baseline(goal_meta, s, period)
     plan = expected_path(goal_meta, baseline, baseline_date)
     has_data = not s.empty

@@ -27,7 +27,15 @@ import pandas as pd
 
 from ..model import Site
 from .learning import completion_counts
-from .periods import period_end, period_label, period_start, series, to_periods, until
+from .periods import (
+    goal_series,
+    period_end,
+    period_label,
+    period_start,
+    series,
+    to_periods,
+    until,
+)
 from .progress import STATUS_LABELS, goal_progress
 
 Movement = Literal["improved", "worsened", "unchanged", "new", "no-data"]
@@ -190,6 +198,7 @@ def take_snapshots(site: Site, data: Any, days: Sequence[dt.date]) -> list[Snaps
     for gid, goal in site.goals.items():
         k = goal.meta.kpi
         rows = by_metric.get(k.metric, empty)
+        own = goal_series(rows, k.metric, k.group, k.agg)  # the same on every day
         paths = [site.paths[p] for p in goal.paths]
         windows = _windows(site, goal) if paths else []
         control = _control_group(site, goal)
@@ -205,6 +214,7 @@ def take_snapshots(site: Site, data: Any, days: Sequence[dt.date]) -> list[Snaps
                 on_track=cfg.on_track,
                 at_risk=cfg.at_risk,
                 started=started,
+                own_series=own,
             )
             pending = [w for w in windows if w.end < day and w.cohort not in found[gid]]
             if pending:
