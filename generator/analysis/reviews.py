@@ -32,9 +32,7 @@ from .periods import (
     period_end,
     period_label,
     period_start,
-    series,
     to_periods,
-    until,
 )
 from .progress import STATUS_LABELS, goal_progress
 
@@ -185,7 +183,7 @@ def take_snapshots(site: Site, data: Any, days: Sequence[dt.date]) -> list[Snaps
     to that day, run only while some ended cohort of the goal has no usable estimate yet.
     """
     from .impact import estimate_cohorts
-    from .site import _control_group, _kpi_agg, _windows
+    from .site import _control_group, _kpi_agg, _windows, impact_groups
 
     cfg = site.config
     period = cfg.period
@@ -218,10 +216,9 @@ def take_snapshots(site: Site, data: Any, days: Sequence[dt.date]) -> list[Snaps
             )
             pending = [w for w in windows if w.end < day and w.cohort not in found[gid]]
             if pending:
-                groups = {k.group: pr.series}
-                for key in [*(w.group for w in windows), *([control] if control else [])]:
-                    if key not in groups:
-                        groups[key] = until(series(rows, k.metric, key), day, period)
+                groups = impact_groups(
+                    rows, goal, pr.series, windows, control, as_of=day, period=period
+                )
                 estimates = estimate_cohorts(
                     groups,
                     windows,

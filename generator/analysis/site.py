@@ -158,6 +158,26 @@ def _windows(site: Site, goal: Goal) -> list[Any]:
     return sorted(out, key=lambda w: (w.start, w.cohort))
 
 
+def impact_groups(
+    periods_df: pd.DataFrame,
+    goal: Goal,
+    own: pd.Series,
+    windows: list[Any],
+    control: str | None,
+    *,
+    as_of: dt.date,
+    period: str,
+) -> dict[str, pd.Series]:
+    """The series an impact estimate compares, up to ``as_of``: the goal's own (``own``),
+    each cohort's KPI group and the control group; the page and the reviews share it."""
+    k = goal.meta.kpi
+    groups: dict[str, pd.Series] = {k.group: own}
+    for key in [*(w.group for w in windows), *([control] if control else [])]:
+        if key not in groups:
+            groups[key] = until(series(periods_df, k.metric, key), as_of, period)
+    return groups
+
+
 def best_impact(impacts: list[Any]) -> Any | None:
     """Strongest evidence first, then the most periods; only DiD/ITS with an estimate."""
     usable = [i for i in impacts if i.method in ("did", "its") and i.estimate is not None]
@@ -292,11 +312,10 @@ def analyse_goal(
     )
 
     control = _control_group(site, goal)
-    groups: dict[str, pd.Series] = {k.group: progress.series}
     windows = _windows(site, goal) if paths else []
-    for key in [*(w.group for w in windows), *([control] if control else [])]:
-        if key not in groups:
-            groups[key] = until(series(periods_df, k.metric, key), as_of, period)
+    groups = impact_groups(
+        periods_df, goal, progress.series, windows, control, as_of=as_of, period=period
+    )
     chart_series = {g: s for g, s in groups.items() if not s.empty}
 
     impacts = (
