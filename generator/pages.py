@@ -8,28 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from .analysis.progress import STATUS_LABELS, STATUS_RANK
 from .analysis.smart import smart_check
 from .model import Goal, LearningPath
 from .render import PageJob, RenderState, fingerprint
-
-STATUS_ORDER = {
-    "off-track": 0,
-    "at-risk": 1,
-    "stale": 2,
-    "no-data": 3,
-    "not-started": 4,
-    "on-track": 5,
-    "achieved": 6,
-}
-STATUS_LABELS = {
-    "off-track": "Off track",
-    "at-risk": "At risk",
-    "stale": "Stale data",
-    "no-data": "No data",
-    "not-started": "Not started",
-    "on-track": "On track",
-    "achieved": "Achieved",
-}
 
 
 def goal_status(state: RenderState, goal_id: str) -> str:
@@ -48,7 +30,7 @@ def attention_order(state: RenderState) -> list[Goal]:
     """Goals sorted so the ones needing attention come first, then by deadline."""
     return sorted(
         state.site.goals.values(),
-        key=lambda g: (STATUS_ORDER.get(goal_status(state, g.meta.id), 9), g.deadline, g.meta.id),
+        key=lambda g: (STATUS_RANK.get(goal_status(state, g.meta.id), 9), g.deadline, g.meta.id),
     )
 
 
@@ -117,7 +99,7 @@ def _dashboard_job(state: RenderState) -> PageJob:
                     "status_label": STATUS_LABELS.get(status, status),
                     "analysis": goal_analysis(state, g.meta.id),
                     "paths": [site.paths[p] for p in g.paths],
-                    "needs_attention": STATUS_ORDER.get(status, 9) <= 1,
+                    "needs_attention": STATUS_RANK.get(status, 9) <= 1,
                 }
             )
         counts: dict[str, int] = {}
@@ -127,7 +109,7 @@ def _dashboard_job(state: RenderState) -> PageJob:
             rows=rows,
             status_counts=[
                 (s, STATUS_LABELS[s], counts[s])
-                for s in sorted(counts, key=lambda s: STATUS_ORDER.get(s, 9))
+                for s in sorted(counts, key=lambda s: STATUS_RANK.get(s, 9))
             ],
             departments=sorted({g.meta.department for g in goals if g.meta.department}),
             tags=sorted({t for g in goals for t in g.meta.tags}),

@@ -15,12 +15,11 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
-from .analysis.progress import STATUS_LABELS
+from .analysis.progress import ATTENTION_ORDER, STATUS_LABELS
 from .analysis.reviews import Review, analyse_reviews
 from .charts import STATUS_COLOURS, ChartSpec, Table, _config, _fill
 from .model import Site
 
-_STATUS_ORDER = ["off-track", "at-risk", "stale", "no-data", "not-started", "on-track", "achieved"]
 _SHOWN_RANGE = (-50.0, 150.0)
 """Progress (%) outside this range is drawn at its edge (the table has the real value)."""
 
@@ -158,14 +157,14 @@ def _progress_template() -> dict[str, Any]:
     expected = base.mark_tick(color="#1d2430", thickness=2, size=18).encode(
         y=y, x=alt.X("expected:Q"), tooltip=tooltip
     )
-    labels = [STATUS_LABELS[s] for s in _STATUS_ORDER]
+    labels = [STATUS_LABELS[s] for s in ATTENTION_ORDER]
     now = base.mark_point(shape="circle", size=110, filled=True, opacity=1).encode(
         y=y,
         x=x,
         color=alt.Color(
             "status_label:N",
             title="Status now",
-            scale=alt.Scale(domain=labels, range=[STATUS_COLOURS[s] for s in _STATUS_ORDER]),
+            scale=alt.Scale(domain=labels, range=[STATUS_COLOURS[s] for s in ATTENTION_ORDER]),
         ),
         tooltip=tooltip,
     )

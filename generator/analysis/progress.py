@@ -31,7 +31,19 @@ STATUS_LABELS: dict[str, str] = {
     "no-data": "No data",
     "stale": "Stale data",
 }
-"""Display label per status (the same words as ``pages.STATUS_LABELS``)."""
+"""Display label per status."""
+ATTENTION_ORDER: tuple[str, ...] = (
+    "off-track",
+    "at-risk",
+    "stale",
+    "no-data",
+    "not-started",
+    "on-track",
+    "achieved",
+)
+"""Statuses from the one that most needs a leader's attention to the least: the order of
+the dashboard, the reviews and every status legend."""
+STATUS_RANK: dict[str, int] = {s: i for i, s in enumerate(ATTENTION_ORDER)}
 FORECAST_MIN_PERIODS = 4
 """Fewest periods a forecast is fitted on."""
 FORECAST_MAX_PERIODS = 12

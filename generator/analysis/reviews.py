@@ -34,20 +34,11 @@ from .periods import (
     period_start,
     to_periods,
 )
-from .progress import STATUS_LABELS, goal_progress
+from .progress import STATUS_LABELS, STATUS_RANK
 
 Movement = Literal["improved", "worsened", "unchanged", "new", "no-data"]
 ATTENTION = ("off-track", "at-risk")
 """Statuses a review lists as needing attention, worst first."""
-STATUS_RANK = {
-    "off-track": 0,
-    "at-risk": 1,
-    "stale": 2,
-    "no-data": 3,
-    "not-started": 4,
-    "on-track": 5,
-    "achieved": 6,
-}
 DEFAULT_LIMIT = 12
 """Reviews kept by default: the most recent periods with data."""
 _LABEL = re.compile(r"^(\d{4})-(?:(\d{2})|Q([1-4])|W(\d{2}))$")
@@ -183,7 +174,7 @@ def take_snapshots(site: Site, data: Any, days: Sequence[dt.date]) -> list[Snaps
     to that day, run only while some ended cohort of the goal has no usable estimate yet.
     """
     from .impact import estimate_cohorts
-    from .site import _control_group, _kpi_agg, _windows, impact_groups
+    from .site import _control_group, _kpi_agg, _windows, impact_groups, progress_on
 
     cfg = site.config
     period = cfg.period
@@ -202,18 +193,7 @@ def take_snapshots(site: Site, data: Any, days: Sequence[dt.date]) -> list[Snaps
         control = _control_group(site, goal)
         for i in order:
             day = days[i]
-            started = not paths or any(c.start <= day for p in paths for c in p.meta.cohorts)
-            pr = goal_progress(
-                goal.meta,
-                rows,
-                as_of=day,
-                period=period,
-                stale_after=cfg.stale_after,
-                on_track=cfg.on_track,
-                at_risk=cfg.at_risk,
-                started=started,
-                own_series=own,
-            )
+            pr = progress_on(site, goal, rows, day, own)
             pending = [w for w in windows if w.end < day and w.cohort not in found[gid]]
             if pending:
                 groups = impact_groups(

@@ -158,6 +158,30 @@ def _windows(site: Site, goal: Goal) -> list[Any]:
     return sorted(out, key=lambda w: (w.start, w.cohort))
 
 
+def progress_on(
+    site: Site,
+    goal: Goal,
+    periods_df: pd.DataFrame,
+    day: dt.date,
+    own_series: pd.Series | None = None,
+) -> Any:
+    """``goal_progress`` on ``day`` with the site's thresholds; a goal counts as started
+    once a cohort of one of its paths has (the goal page and the reviews share it)."""
+    cfg = site.config
+    paths = [site.paths[p] for p in goal.paths]
+    return goal_progress(
+        goal.meta,
+        periods_df,
+        as_of=day,
+        period=cfg.period,
+        stale_after=cfg.stale_after,
+        on_track=cfg.on_track,
+        at_risk=cfg.at_risk,
+        started=not paths or any(c.start <= day for p in paths for c in p.meta.cohorts),
+        own_series=own_series,
+    )
+
+
 def impact_groups(
     periods_df: pd.DataFrame,
     goal: Goal,
@@ -299,17 +323,7 @@ def analyse_goal(
     period = cfg.period
     k = goal.meta.kpi
     paths = [site.paths[p] for p in goal.paths]
-    started = not paths or any(c.start <= as_of for p in paths for c in p.meta.cohorts)
-    progress = goal_progress(
-        goal.meta,
-        periods_df,
-        as_of=as_of,
-        period=period,
-        stale_after=cfg.stale_after,
-        on_track=cfg.on_track,
-        at_risk=cfg.at_risk,
-        started=started,
-    )
+    progress = progress_on(site, goal, periods_df, as_of)
 
     control = _control_group(site, goal)
     windows = _windows(site, goal) if paths else []
