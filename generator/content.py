@@ -78,6 +78,15 @@ def read_source(root: Path, kind: str, path: Path, problems: Problems) -> Source
     import hashlib
 
     rel = _rel(root, path)
+    if not path.resolve().is_relative_to(root.resolve()):
+        # A symlink (of the file or a folder) to outside the site: never read it,
+        # so `content/pages/x.md -> ~/.ssh/...` cannot publish a private file.
+        problems.error(
+            rel,
+            "links to a file outside the site folder; not read",
+            hint="copy the file into content/ instead of linking to it",
+        )
+        return None
     try:
         data = path.read_bytes()
     except OSError as exc:

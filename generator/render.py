@@ -132,8 +132,16 @@ def make_env(theme: Theme) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(num=fmt_num, signed=fmt_signed, pct=fmt_pct, date=fmt_date, money=fmt_money)
+    env.policies["json.dumps_function"] = script_json_dumps
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
     return env
+
+
+def script_json_dumps(obj: Any, **kwargs: Any) -> str:
+    """``json.dumps`` for ``tojson`` (which then escapes ``<``, ``>``, ``&``, ``'``), with
+    U+2028/U+2029 escaped too: raw, they end a line in JavaScript older than ES2019."""
+    text = json.dumps(obj, **kwargs)
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 
 def template_problem(exc: jinja2.TemplateError, theme: Theme) -> Problem:
