@@ -143,6 +143,15 @@ CSV_COLUMNS = [
 ]  # fmt: skip
 
 
+def _text_cell(value: Any) -> Any:
+    """Author text as a CSV cell a spreadsheet shows as text: a leading ``=``, ``+``,
+    ``-``, ``@``, tab or CR would make Excel or LibreOffice run it as a formula, so such
+    a value gets a leading ``'`` (the usual defence against CSV formula injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def goals_csv(goals: list[dict[str, Any]]) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
@@ -152,14 +161,14 @@ def goals_csv(goals: list[dict[str, Any]]) -> str:
         writer.writerow(
             [
                 g["id"],
-                g["title"],
-                g["owner"],
-                g["department"],
+                _text_cell(g["title"]),
+                _text_cell(g["owner"]),
+                _text_cell(g["department"]),
                 g["status"],
                 g["as_of"],
                 g["deadline"],
-                k["metric"],
-                k["unit"],
+                _text_cell(k["metric"]),
+                _text_cell(k["unit"]),
                 k["direction"],
                 k["baseline"],
                 k["target"],

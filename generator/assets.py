@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .errors import GoalpathError, Problem
 from .theme import Theme
 
 VEGA_BUNDLE = "assets/vendor/vega-bundle.js"
@@ -46,8 +47,22 @@ def collect_assets(
     """
     files: dict[str, bytes] = {}
     for static in reversed(theme.static_dirs):  # default first, overrides last
+        inside = static.resolve()
         for path in sorted(static.rglob("*")):
             if path.is_file() and not path.name.startswith("."):
+                if not path.resolve().is_relative_to(inside):
+                    raise GoalpathError(
+                        [
+                            Problem(
+                                path.as_posix(),
+                                None,
+                                None,
+                                None,
+                                "links to a file outside its theme's static/ folder; not copied",
+                                "copy the file into the theme instead of linking to it",
+                            )
+                        ]
+                    )
                 files["assets/" + path.relative_to(static).as_posix()] = path.read_bytes()
     if VEGA_BUNDLE not in cache:
         cache[VEGA_BUNDLE] = vega_bundle(cache_dir)

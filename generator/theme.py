@@ -7,6 +7,7 @@ template may extend the one it overrides as ``"!default/base.html"``.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,9 @@ def _builtin_themes() -> Path:
         return Path(next(iter(spec.submodule_search_locations)))
     return beside
 
+
+THEME_NAME = re.compile(r"[A-Za-z0-9_-]+")
+"""A theme is a folder directly in ``themes/``: no ``/``, ``..`` or absolute paths."""
 
 BUILTIN_THEMES = _builtin_themes()
 """Themes shipped with goalpath (``default``)."""
@@ -97,4 +101,20 @@ def _extends(theme_dir: Path, site_root: Path) -> str | None:
             [Problem(rel, None, None, None, f"cannot read theme.toml: {exc}")]
         ) from None
     parent = data.get("extends", "default")
-    return str(parent) if parent else None
+    if not parent:
+        return None
+    if not isinstance(parent, str) or not THEME_NAME.fullmatch(parent):
+        rel = cfg.relative_to(site_root).as_posix() if cfg.is_relative_to(site_root) else str(cfg)
+        raise GoalpathError(
+            [
+                Problem(
+                    rel,
+                    None,
+                    None,
+                    "extends",
+                    f"not a theme name: {parent!r}",
+                    'name a folder in themes/ (letters, digits, - and _), or "default"',
+                )
+            ]
+        )
+    return parent
