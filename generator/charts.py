@@ -72,6 +72,14 @@ def _fill(template: dict[str, Any], **datasets: list[dict[str, Any]]) -> dict[st
     return spec
 
 
+def _rows_high(spec: dict[str, Any], rows: int, step: float) -> dict[str, Any]:
+    """Height ``rows × step`` px for a chart with one band a row. Templates say a number,
+    not ``alt.Step``: a Step height with ``width="container"`` makes Vega-Lite warn
+    'Dropping "fit-y"' (it draws the same)."""
+    spec["height"] = round(max(rows, 1) * step)
+    return spec
+
+
 def _clean_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """JSON-safe rows: NaN/inf become null (Vega ignores them; JSON has no NaN)."""
     out = []
@@ -232,6 +240,8 @@ def kpi_chart(
         training=training,
         refs=refs,
     )
+    if not training:  # an empty layer on the shared date axis: "Infinite extent" warnings
+        spec["layer"] = [ly for ly in spec["layer"] if ly.get("data") != {"name": "training"}]
     rows = [[r["label"], r["series"], _fmt(r["value"])] for r in series]
     return ChartSpec(
         spec,
@@ -242,6 +252,13 @@ def kpi_chart(
 
 
 # ---------------------------------------------------------------- impact
+
+
+IMPACT_FIT = {"stack_below": 600, "share": [0.4, 0.6], "reserve": [70, 20]}
+"""How ``charts.js`` sizes the impact chart (a concat cannot take ``width="container"``):
+side by side, each panel's plot gets its ``share`` of the container width less every
+panel's ``reserve`` (axes, padding) and the spacing; below ``stack_below`` px the panels
+stack, their plots as wide as the container less the largest ``reserve``."""
 
 
 @functools.cache
@@ -263,6 +280,8 @@ def _impact_template() -> dict[str, Any]:
                 "group:N",
                 title=None,
                 scale=alt.Scale(range=["#2356a8", "#8a94a6", "#c98500", "#8a5cc2"]),
+                # one group a line: a row of long group names made the panel wider than its plot
+                legend=alt.Legend(columns=1),
             ),
             detail="panel:N",
             tooltip=[
@@ -274,14 +293,22 @@ def _impact_template() -> dict[str, Any]:
         )
         .properties(width=220, height=220, title="Group means before and after")
     )
+    # Cohort names above their intervals (as in the timeline), not as axis labels, so
+    # long names take no width from the plot on a phone.
+    cohort = alt.Y(
+        "cohort:N",
+        title=None,
+        axis=None,
+        scale=alt.Scale(paddingInner=0, paddingOuter=0),
+    )
     est = alt.Chart(alt.Data(name="estimates"))
-    interval = est.mark_rule(strokeWidth=3, color="#2356a8").encode(
-        y=alt.Y("cohort:N", title=None),
+    interval = est.mark_rule(strokeWidth=3, color="#2356a8", yOffset=7).encode(
+        y=cohort,
         x=alt.X("ci_low:Q", title="Effect of training (KPI units, 95% CI)"),
         x2="ci_high:Q",
     )
-    point = est.mark_point(filled=True, size=90, color="#2356a8").encode(
-        y="cohort:N",
+    point = est.mark_point(filled=True, size=90, color="#2356a8", yOffset=7).encode(
+        y=cohort,
         x="estimate:Q",
         tooltip=[
             alt.Tooltip("cohort:N", title="Cohort"),
@@ -292,16 +319,25 @@ def _impact_template() -> dict[str, Any]:
             alt.Tooltip("evidence:N", title="Evidence"),
         ],
     )
+    name = est.mark_text(
+        align="left",
+        baseline="top",
+        dy=3,
+        fontSize=11,
+        color="#1d2430",
+        limit={"expr": "width"},  # type: ignore[arg-type]
+    ).encode(x=alt.value(0), y=alt.Y("cohort:N", bandPosition=0, axis=None), text="cohort:N")
     zero = (
         alt.Chart(alt.Data(name="zero"))
         .mark_rule(color="#1d2430", strokeDash=[3, 3])
         .encode(x="x:Q")
     )
-    right = alt.layer(zero, interval, point).properties(
+    right = alt.layer(zero, interval, point, name).properties(
         width=300, height=alt.Step(42), title="Estimated effect"
     )
-    spec = alt.hconcat(slope, right).resolve_scale(color="independent").to_dict()
+    spec = alt.hconcat(slope, right, spacing=24).resolve_scale(color="independent").to_dict()
     spec["config"] = _config()
+    spec["usermeta"] = {"fit": IMPACT_FIT}
     return spec
 
 
@@ -344,6 +380,10 @@ def impact_chart(
 # ---------------------------------------------------------------- learning funnel
 
 
+FUNNEL_BAR = 16
+"""Pixels per cohort's bar; a stage's band is its cohorts' bars and a fifth more for space."""
+
+
 @functools.cache
 def _funnel_template() -> dict[str, Any]:
     import altair as alt
@@ -369,14 +409,16 @@ def _funnel_template() -> dict[str, Any]:
         ]
     )
     labels = base.mark_text(align="left", dx=4, fontSize=11, color="#1d2430").encode(text="rate:N")
-    spec = alt.layer(bars, labels).properties(width="container", height=alt.Step(16)).to_dict()
+    spec = alt.layer(bars, labels).properties(width="container", height=FUNNEL_BAR).to_dict()
     spec["config"] = _config()
     return spec
 
 
 def funnel_chart(rows: list[dict[str, Any]], *, summary: str, table: Table) -> ChartSpec:
     """``rows``: cohort, stage (Enrolled|Started|Completed|Passed), count, rate (text)."""
-    return ChartSpec(_fill(_funnel_template(), funnel=rows), summary, "Learning funnel", table)
+    bars = len({r["stage"] for r in rows}) * len({r["cohort"] for r in rows})
+    spec = _rows_high(_fill(_funnel_template(), funnel=rows), bars, FUNNEL_BAR / 0.8)
+    return ChartSpec(spec, summary, "Learning funnel", table)
 
 
 # ---------------------------------------------------------------- leading indicators
@@ -431,6 +473,9 @@ def leading_chart(rows: list[dict[str, Any]], *, summary: str) -> ChartSpec:
 
 
 # ---------------------------------------------------------------- skills gap
+
+ROW = 38
+"""Pixels per row of the skills gap (a skill) and of the timeline (a cohort)."""
 
 
 @functools.cache
@@ -492,7 +537,7 @@ def _skills_template() -> dict[str, Any]:
     )
     spec = (
         alt.layer(backdrop, cells, gap_text, level_text)
-        .properties(width="container", height=alt.Step(38))
+        .properties(width="container", height=ROW)
         .to_dict()
     )
     spec["config"] = _config()
@@ -516,7 +561,7 @@ def skills_chart(rows: list[dict[str, Any]], *, summary: str) -> ChartSpec:
             for r in rows
         ],
     )
-    spec = _fill(_skills_template(), skills=rows)
+    spec = _rows_high(_fill(_skills_template(), skills=rows), len({r["skill"] for r in rows}), ROW)
     lines = max((len(str(r["group"]).split()) for r in rows), default=1)
     if lines > 1:
         layers = []
@@ -646,7 +691,7 @@ def _timeline_template() -> dict[str, Any]:
     spec = (
         alt.layer(rules, alt.layer(planned, done, labels, as_of))
         .resolve_scale(color="independent", strokeDash="independent")
-        .properties(width="container", height=alt.Step(38))
+        .properties(width="container", height=ROW)
         .to_dict()
     )
     spec["config"] = _config()
@@ -671,6 +716,7 @@ def timeline_chart(
     spec = _fill(
         _timeline_template(), activities=activities, markers=markers, rows=list(rows.values())
     )
+    _rows_high(spec, len(rows), ROW)
     return ChartSpec(spec, summary, title, table)
 
 

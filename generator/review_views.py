@@ -125,17 +125,24 @@ def _clip(v: float) -> float:
     return min(max(v * 100.0, _SHOWN_RANGE[0]), _SHOWN_RANGE[1])
 
 
+PROGRESS_ROW = 40
+"""Pixels per goal: its title on top, the dots and the plan's tick below."""
+
+
 @functools.cache
 def _progress_template() -> dict[str, Any]:
+    """One row per goal, its title written above its dots (as in the timeline): as axis
+    labels the titles took most of a phone's width and were cut short on a laptop."""
     import altair as alt
 
     y = alt.Y(
         "goal:N",
         title=None,
         sort=alt.EncodingSortField("order", op="min"),
-        axis=alt.Axis(labelLimit=240),
+        axis=None,
+        scale=alt.Scale(paddingInner=0, paddingOuter=0),
     )
-    x_title = "Share of the way from baseline (0%) to target (100%)"
+    x_title = "Progress from baseline (0%) to target (100%)"
     x = alt.X("now:Q", title=x_title, scale=alt.Scale(nice=True))
     tooltip = [
         alt.Tooltip("goal:N", title="Goal"),
@@ -150,26 +157,41 @@ def _progress_template() -> dict[str, Any]:
         .encode(x=alt.X("value:Q"))
     )
     base = alt.Chart(alt.Data(name="goals"))
-    link = base.mark_rule(color="#8a94a6", strokeWidth=2).encode(y=y, x=x, x2="then:Q")
-    then = base.mark_point(shape="circle", size=60, color="#5b6576", filled=False).encode(
-        y=y, x=alt.X("then:Q"), tooltip=tooltip
+    titles = base.mark_text(
+        align="left",
+        baseline="top",
+        dy=3,
+        fontSize=11,
+        color="#1d2430",
+        limit={"expr": "width"},  # type: ignore[arg-type]
+    ).encode(
+        x=alt.value(0),
+        y=alt.Y("goal:N", sort=alt.EncodingSortField("order", op="min"), bandPosition=0, axis=None),
+        text="goal:N",
     )
-    expected = base.mark_tick(color="#1d2430", thickness=2, size=18).encode(
+    link = base.mark_rule(color="#8a94a6", strokeWidth=2, yOffset=8).encode(y=y, x=x, x2="then:Q")
+    then = base.mark_point(
+        shape="circle", size=60, color="#5b6576", filled=False, yOffset=8
+    ).encode(y=y, x=alt.X("then:Q"), tooltip=tooltip)
+    expected = base.mark_tick(color="#1d2430", thickness=2, size=16, yOffset=8).encode(
         y=y, x=alt.X("expected:Q"), tooltip=tooltip
     )
     labels = [STATUS_LABELS[s] for s in ATTENTION_ORDER]
-    now = base.mark_point(shape="circle", size=110, filled=True, opacity=1).encode(
+    now = base.mark_point(shape="circle", size=110, filled=True, opacity=1, yOffset=8).encode(
         y=y,
         x=x,
         color=alt.Color(
             "status_label:N",
             title="Status now",
             scale=alt.Scale(domain=labels, range=[STATUS_COLOURS[s] for s in ATTENTION_ORDER]),
+            legend=alt.Legend(columns={"expr": "width < 500 ? 3 : 7"}),  # type: ignore[arg-type]
         ),
         tooltip=tooltip,
     )
-    chart = alt.layer(refs, link, expected, then, now).properties(
-        width="container", height=alt.Step(28)
+    # A numeric height (``progress_chart`` sets rows × PROGRESS_ROW): with a Step height
+    # and a container width Vega-Lite warns 'Dropping "fit-y"'.
+    chart = alt.layer(refs, titles, link, expected, then, now).properties(
+        width="container", height=PROGRESS_ROW
     )
     spec = chart.to_dict()
     spec["config"] = _config()
@@ -192,10 +214,9 @@ def progress_chart(review: Review) -> ChartSpec | None:
         )
         if g.progress_now is None:
             continue
-        title = g.title if len(g.title) <= 48 else g.title[:46].rstrip() + "…"
         rows.append(
             {
-                "goal": title,
+                "goal": g.title,
                 "order": i,
                 "now": _clip(g.progress_now),
                 "then": _clip(g.progress_then) if g.progress_then is not None else None,
@@ -215,19 +236,30 @@ def progress_chart(review: Review) -> ChartSpec | None:
         f"against {review.previous.title} (hollow dots) and the plan (bars); "
         f"{ahead} at or ahead of plan."
     )
+    spec = _fill(_progress_template(), goals=rows, refs=refs)
+    spec["height"] = PROGRESS_ROW * len(rows)
     return ChartSpec(
-        _fill(_progress_template(), goals=rows, refs=refs),
+        spec,
         summary,
         "Progress against plan",
         Table(["Goal", review.previous.title, review.period.title, "Plan by now", "Status"], table),
     )
 
 
+LEARNING_ROW = 40
+"""Pixels per path: its title and "+N completed" on top, the bar below."""
+
+
 @functools.cache
 def _learning_template() -> dict[str, Any]:
+    """One row per path: the title above the bar at the left, "+N completed" at the right
+    (inside the plot: after the bar's end it ran past the edge on a phone)."""
     import altair as alt
 
-    y = alt.Y("path:N", title=None, sort=None, axis=alt.Axis(labelLimit=240))
+    y = alt.Y(
+        "path:N", title=None, sort=None, axis=None, scale=alt.Scale(paddingInner=0, paddingOuter=0)
+    )
+    top = alt.Y("path:N", sort=None, bandPosition=0, axis=None)
     tooltip = [
         alt.Tooltip("path:N", title="Path"),
         alt.Tooltip("then_text:N", title="Completed before"),
@@ -235,20 +267,29 @@ def _learning_template() -> dict[str, Any]:
         alt.Tooltip("label:N", title="This period"),
     ]
     base = alt.Chart(alt.Data(name="paths"))
-    bars = base.mark_bar(color="#2356a8", cornerRadiusEnd=3, height=14).encode(
+    bars = base.mark_bar(color="#2356a8", cornerRadiusEnd=3, height=12, yOffset=8).encode(
         y=y,
         x=alt.X(
             "now:Q", title="Enrolled learners who completed (%)", scale=alt.Scale(domain=[0, 100])
         ),
         tooltip=tooltip,
     )
-    before = base.mark_tick(color="#1d2430", thickness=2, size=20).encode(
+    before = base.mark_tick(color="#1d2430", thickness=2, size=18, yOffset=8).encode(
         y=y, x=alt.X("then:Q"), tooltip=tooltip
     )
-    text = base.mark_text(align="left", dx=6, fontSize=11, color="#1d2430").encode(
-        y=y, x=alt.X("now:Q"), text="label:N"
+    text = dict(baseline="top", dy=3, fontSize=11, color="#1d2430")
+    titles = base.mark_text(
+        align="left",
+        limit={"expr": "max(60, width - 100)"},  # type: ignore[arg-type]
+        **text,
+    ).encode(y=top, x=alt.value(0), text="path:N")
+    added = base.mark_text(align="right", **text).encode(
+        y=top, x=alt.value("width"), text="label:N"
     )
-    chart = alt.layer(bars, before, text).properties(width="container", height=alt.Step(30))
+    # numeric height (rows × LEARNING_ROW, set by learning_chart): see _progress_template
+    chart = alt.layer(bars, before, titles, added).properties(
+        width="container", height=LEARNING_ROW
+    )
     spec = chart.to_dict()
     spec["config"] = _config()
     return spec
@@ -261,7 +302,7 @@ def learning_chart(review: Review) -> ChartSpec | None:
         return None
     rows = [
         {
-            "path": lc.title if len(lc.title) <= 48 else lc.title[:46].rstrip() + "…",
+            "path": lc.title,
             "now": lc.rate_now * 100.0 if lc.rate_now is not None else None,
             "then": lc.rate_then * 100.0 if lc.rate_then is not None else None,
             "now_text": _pct(lc.rate_now),
@@ -287,4 +328,6 @@ def learning_chart(review: Review) -> ChartSpec | None:
             for lc in shown
         ],
     )
-    return ChartSpec(_fill(_learning_template(), paths=rows), summary, "Learning completion", table)
+    spec = _fill(_learning_template(), paths=rows)
+    spec["height"] = LEARNING_ROW * len(rows)
+    return ChartSpec(spec, summary, "Learning completion", table)

@@ -151,7 +151,7 @@ def test_review_charts_are_drawn_on_paper(printed):
     text = flat(text_of(target))
     # axis and legend titles exist only in the drawn SVG (the spec JSON is not printed,
     # and the fallback data tables do not carry them)
-    assert "Share of the way from baseline (0%) to target (100%)" in text
+    assert "Progress from baseline (0%) to target (100%)" in text
     assert "Status now" in text
     assert "Enrolled learners who completed (%)" in text
     # and the learning chart's bars are really painted

@@ -109,3 +109,51 @@ def test_laptop_header_is_one_tidy_band(laptop, static_server, built_example_sit
         assert box["top"] < brand["bottom"] and box["bottom"] > brand["top"], (brand, box)
         assert box["bottom"] <= links[0]["top"] + 1, (box, links[0])
         assert box["right"] > LAPTOP["width"] / 2
+
+
+# Charts that take their container's width, drawn at their natural size (the svg's width
+# attribute, before CSS scales it down), with every text's box (a label drawn past the
+# plot is cut at the svg's edge). The skills gap and the timeline keep a 620 px minimum on
+# a phone and scroll inside their frame (style.css): they are left out of the width check.
+FITS = """() => {
+  const ancestors = (e, top) => { const up = []; while ((e = e.parentElement) && e !== top) up.push(e); return up; };
+  return [...document.querySelectorAll('.chart-canvas')].map(c => {
+    const g = c.querySelector('svg');
+    const box = g.getBoundingClientRect();
+    const shown = t => t.textContent.trim() && ![t, ...ancestors(t, g)].some(
+        e => getComputedStyle(e).opacity === '0');
+    const out = [...g.querySelectorAll('text')].filter(shown).filter(t => {
+        const r = t.getBoundingClientRect();
+        return r.width > 0 && (r.left < box.left - 1 || r.right > box.right + 1);
+    }).map(t => t.textContent);
+    return {id: c.dataset.spec, natural: +g.getAttribute('width'),
+            frame: c.closest('.chart-frame').clientWidth, outside: out,
+            cut: [...g.querySelectorAll('text')].filter(shown).map(t => t.textContent)
+                .filter(t => t.endsWith('\u2026'))};
+  });
+}"""
+SCROLLING = {"skills-chart-spec", "timeline-chart-spec"}
+
+
+@pytest.mark.parametrize("viewport", [PHONE, LAPTOP], ids=["phone", "laptop"])
+def test_charts_fit_their_frames_with_no_text_cut_off(
+    browser, viewport, static_server, built_example_site: Path
+):
+    base = static_server(built_example_site)
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    pages = ["goals/reduce-medication-errors/", "goals/faster-onboarding/", "reviews/latest/"]
+    seen = set()
+    for rel in pages:
+        if not (built_example_site / rel / "index.html").is_file():
+            continue
+        _open(page, base + rel)
+        for c in page.evaluate(FITS):
+            seen.add(c["id"])
+            if c["id"] not in SCROLLING:
+                assert c["natural"] <= c["frame"] + 1, f"/{rel} {c['id']} wider than its frame: {c}"
+            assert not c["outside"], f"/{rel} {c['id']}: text past the chart's edge: {c}"
+            if viewport is LAPTOP and c["id"] == "progress-chart-spec":
+                assert not c["cut"], f"goal titles cut short on a laptop: {c['cut']}"
+    context.close()
+    assert {"impact-chart-spec", "funnel-chart-spec"} <= seen
