@@ -160,6 +160,16 @@ def _day(x: Any) -> dt.date:
 
 
 def _clean(s: pd.Series) -> pd.Series:
+    """``s`` as floats without gaps, indexed by unique period starts in order."""
+    index = s.index
+    if (
+        s.dtype == np.float64
+        and isinstance(index, pd.DatetimeIndex)
+        and index.is_monotonic_increasing
+        and index.is_unique
+        and not s.hasnans
+    ):
+        return s  # already clean, as the series of a period table are
     out = pd.Series(s, dtype="float64").dropna()
     out.index = pd.DatetimeIndex(out.index)
     return out[~out.index.duplicated(keep="last")].sort_index()
@@ -182,19 +192,38 @@ def _window(idx: pd.Index) -> tuple[dt.date, dt.date] | None:
     return (_day(idx[0]), _day(idx[-1])) if len(idx) else None
 
 
-def _fit(y: Any, columns: Mapping[str, Any], robust: bool) -> Any:
+@dataclass(frozen=True)
+class _Fit:
+    """An OLS fit and the names of its coefficients, in the design's column order."""
+
+    result: Any
+    """statsmodels ``RegressionResults`` on plain arrays."""
+    names: list[str]
+    """``Intercept`` and the named columns."""
+
+
+def _fit(y: Any, columns: Mapping[str, Any], robust: bool) -> _Fit:
     """OLS of ``y`` on an intercept and the named ``columns``, rows with a missing value
     dropped; small samples and exact fits make statsmodels warn: expected here.
 
     The design is built as arrays rather than from a formula: patsy's formula parsing
-    took over 90% of each fit (13 ms of 14), and every goal fits several per build.
+    took over 90% of each fit (13 ms of 14), and every goal fits several per build. Plain
+    arrays rather than a DataFrame, too: statsmodels' pandas wrapping of the design and
+    of every result took most of what was left. Rows with a missing value are dropped
+    before the design is built, and it is column-major as a DataFrame's values are: the
+    fit sees the very arrays ``missing="drop"`` on a DataFrame gave it, to the last bit.
     """
-    design = pd.DataFrame({"Intercept": 1.0, **columns}, index=range(len(y)))
+    names = ["Intercept", *columns]
+    values = [np.ones(len(y)), *(np.asarray(c, dtype=float) for c in columns.values())]
+    endog = np.asarray(y, dtype=float)
+    keep = ~(np.isnan(endog) | np.isnan(np.array(values)).any(axis=0))
+    design = np.array([v[keep] for v in values]).T
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         warnings.simplefilter("ignore", ValueWarning)
-        model = sm.OLS(np.asarray(y, dtype=float), design, missing="drop")
-        return model.fit(cov_type="HC1", use_t=True) if robust else model.fit()
+        model = sm.OLS(endog[keep], design)
+        result = model.fit(cov_type="HC1", use_t=True) if robust else model.fit()
+    return _Fit(result, names)
 
 
 def _dummies(levels: Any, prefix: str) -> dict[str, Any]:
@@ -204,16 +233,16 @@ def _dummies(levels: Any, prefix: str) -> dict[str, Any]:
     return {f"{prefix}[{v}]": (values == v).astype(float) for v in np.unique(values)[1:]}
 
 
-def _term(fit: Any, name: str) -> tuple[float, float, float, float | None]:
+def _term(fit: _Fit, name: str) -> tuple[float, float, float, float | None]:
     """Coefficient, 95% CI and p-value (None when undefined, e.g. an exact fit)."""
+    i = fit.names.index(name)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        ci = fit.conf_int(0.05).loc[name]
-        est, p = float(fit.params[name]), float(fit.pvalues[name])
-    lo, hi = float(ci.iloc[0]), float(ci.iloc[1])
+        lo, hi = (float(x) for x in fit.result.conf_int(0.05)[i])
+        est, p = float(fit.result.params[i]), float(fit.result.pvalues[i])
     if not (math.isfinite(lo) and math.isfinite(hi)):
         lo = hi = est
-    tiny = _TINY * max(1.0, float(np.abs(fit.model.endog).max()))
+    tiny = _TINY * max(1.0, float(np.abs(fit.result.model.endog).max()))
     est, lo, hi = (0.0 if abs(x) < tiny else x for x in (est, lo, hi))
     return est, lo, hi, (p if math.isfinite(p) else None)
 
@@ -468,7 +497,7 @@ def minimum_detectable_effect(
     )
     frame = frame.reset_index(drop=True)
     columns = {**_dummies(frame["group"], "group"), "t": frame["t"].to_numpy(dtype=float)}
-    sigma = math.sqrt(max(float(_fit(frame["y"], columns, robust=False).scale), 0.0))
+    sigma = math.sqrt(max(float(_fit(frame["y"], columns, robust=False).result.scale), 0.0))
     if sigma < _TINY * max(1.0, float(frame["y"].abs().max())):
         sigma = 0.0
     se = sigma * math.sqrt(len(groups)) * math.sqrt(1 / n_pre + 1 / n_post)
@@ -519,8 +548,9 @@ def estimate_cohorts(
     first: dict[str, tuple[dt.date, str]] = {}
     for c in sorted(cohorts, key=lambda c: c.start, reverse=True):
         first[c.group] = (c.start, c.label)
-    usable = {g: s for g, s in series_by_group.items() if not _clean(s).empty}
-    latest = max((_clean(s).index[-1].date() for s in usable.values()), default=None)
+    cleaned = {g: _clean(s) for g, s in series_by_group.items()}
+    usable = {g: s for g, s in cleaned.items() if not s.empty}
+    latest = max((s.index[-1].date() for s in usable.values()), default=None)
     out: list[ImpactEstimate] = []
     for c in cohorts:
         no_data = _core(c.cohort, pd.Index([]), pd.Index([]), period, unit)

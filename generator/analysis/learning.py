@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -444,21 +445,31 @@ def combine_funnels(funnels: Sequence[Funnel]) -> Funnel | None:
     )
 
 
+class Completions(NamedTuple):
+    """A path's cumulative enrolments and completions by each of some days."""
+
+    by_day: list[tuple[int, int] | None]
+    """(enrolled, completed) learners by the end of each day; None where fewer than
+    ``min_group_size`` had enrolled by that day."""
+    first_enrolment: dt.date | None
+    """The first day a learner counted in ``by_day`` appears (None: nobody)."""
+
+
 def completion_counts(
     learning: pd.DataFrame,
     path: PathMeta,
     dates: Sequence[dt.date],
     *,
     min_group_size: int,
-) -> list[tuple[int, int] | None]:
+) -> Completions:
     """(enrolled, completed) learners of ``path`` by the end of each day in ``dates``.
 
     Cumulative counts over the learners of cohorts big enough to show (the rule of the
-    completion leading indicator); ``None`` where fewer than ``min_group_size`` had
-    enrolled by that day. One pass over the records, however many dates.
+    completion leading indicator), and the first day one of them appears. One pass over
+    the records, however many dates.
     """
     if not dates:
-        return []
+        return Completions([], None)
     learners, scores, _ = _facts(learning, path, max(dates))
     kept, _ = _shown(learners, scores, min_group_size)
     firsts = np.sort(kept["first"].to_numpy(dtype="datetime64[ns]"))
@@ -466,7 +477,9 @@ def completion_counts(
     ends = np.array([np.datetime64(pd.Timestamp(d), "ns") for d in dates])
     enrolled = np.searchsorted(firsts, ends, side="right")
     completed = np.searchsorted(dones, ends, side="right")
-    return [
+    by_day = [
         (int(n), int(c)) if n >= min_group_size else None
         for n, c in zip(enrolled, completed, strict=True)
     ]
+    first = kept["first"].min() if len(kept) else pd.NaT
+    return Completions(by_day, None if pd.isna(first) else pd.Timestamp(first).date())

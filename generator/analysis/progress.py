@@ -322,13 +322,15 @@ def goal_progress(
     at_risk: float,
     started: bool,
     own_series: pd.Series | None = None,
+    with_forecast: bool = True,
 ) -> GoalProgress:
     """Status, progress, forecast and summary of one goal (rules in the module docstring).
 
     ``started`` is False when no cohort of any linked path has started by ``as_of``:
     such a goal with no progress yet is "not started". Periods after ``as_of`` are
     ignored. ``own_series`` is the goal's ``goal_series`` when the caller already has it
-    (period reviews ask for the same goal on many days).
+    (period reviews ask for the same goal on many days). ``with_forecast=False`` leaves
+    ``forecast`` None for callers that do not show it (an OLS fit per call).
     """
     k = goal_meta.kpi
     if own_series is None:
@@ -383,7 +385,7 @@ def goal_progress(
             direction=k.direction,
             period=period,
         )
-        if has_data and k.target.date > as_of
+        if with_forecast and has_data and k.target.date > as_of
         else None
     )
     return GoalProgress(

@@ -28,10 +28,10 @@ import pandas as pd
 from ..model import Site
 from .learning import completion_counts
 from .periods import (
-    goal_series,
     period_end,
     period_label,
     period_start,
+    split_periods,
     to_periods,
 )
 from .progress import STATUS_LABELS, STATUS_RANK
@@ -178,26 +178,24 @@ def take_snapshots(site: Site, data: Any, days: Sequence[dt.date]) -> list[Snaps
 
     cfg = site.config
     period = cfg.period
-    periods_df = to_periods(data.kpis, period, _kpi_agg(site))
-    by_metric = {m: rows for m, rows in periods_df.groupby("metric", sort=False)}
-    empty = periods_df.iloc[0:0]
+    periods = split_periods(to_periods(data.kpis, period, _kpi_agg(site)))
     order = sorted(range(len(days)), key=lambda i: days[i])
     found: dict[str, dict[str, Any]] = {gid: {} for gid in site.goals}
     goal_snaps: dict[int, dict[str, GoalSnapshot]] = {i: {} for i in order}
     for gid, goal in site.goals.items():
         k = goal.meta.kpi
-        rows = by_metric.get(k.metric, empty)
-        own = goal_series(rows, k.metric, k.group, k.agg)  # the same on every day
+        rows = periods.metric_rows(k.metric)
+        own = periods.goal_series(k.metric, k.group, k.agg)  # the same on every day
         paths = [site.paths[p] for p in goal.paths]
         windows = _windows(site, goal) if paths else []
         control = _control_group(site, goal)
         for i in order:
             day = days[i]
-            pr = progress_on(site, goal, rows, day, own)
+            pr = progress_on(site, goal, rows, day, own, with_forecast=False)
             pending = [w for w in windows if w.end < day and w.cohort not in found[gid]]
             if pending:
                 groups = impact_groups(
-                    rows, goal, pr.series, windows, control, as_of=day, period=period
+                    periods, goal, pr.series, windows, control, as_of=day, period=period
                 )
                 estimates = estimate_cohorts(
                     groups,
@@ -223,37 +221,22 @@ def take_snapshots(site: Site, data: Any, days: Sequence[dt.date]) -> list[Snaps
                 summary=pr.summary,
                 impacts=dict(found[gid]),
             )
-    counts = {
+    completions = {
         pid: completion_counts(data.learning, p.meta, list(days), min_group_size=cfg.min_group_size)
-        for pid, p in site.paths.items()
-    }
-    firsts = {
-        pid: _first_enrolment(data.learning, p.meta, days, cfg.min_group_size)
         for pid, p in site.paths.items()
     }
     return [
         Snapshot(
             days[i],
             goal_snaps[i],
-            {pid: c[i] for pid, c in counts.items()},
-            {pid: f is not None and f <= days[i] for pid, f in firsts.items()},
+            {pid: c.by_day[i] for pid, c in completions.items()},
+            {
+                pid: c.first_enrolment is not None and c.first_enrolment <= days[i]
+                for pid, c in completions.items()
+            },
         )
         for i in range(len(days))
     ]
-
-
-def _first_enrolment(
-    learning: pd.DataFrame, path: Any, days: Sequence[dt.date], min_group_size: int
-) -> dt.date | None:
-    """The first day a learner counted by ``completion_counts`` appears (None: nobody)."""
-    from .learning import _facts, _shown
-
-    if not days:
-        return None
-    learners, scores, _ = _facts(learning, path, max(days))
-    kept, _ = _shown(learners, scores, min_group_size)
-    first = kept["first"].min() if len(kept) else pd.NaT
-    return None if pd.isna(first) else pd.Timestamp(first).date()
 
 
 # ---------------------------------------------------------------- comparison

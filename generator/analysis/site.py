@@ -29,11 +29,11 @@ from .learning import (
 )
 from .periods import (
     PERIODS_PER_YEAR,
+    PeriodLookup,
     as_date,
-    goal_series,
     period_end,
     periods_between,
-    series,
+    split_periods,
     to_periods,
     until,
 )
@@ -164,6 +164,8 @@ def progress_on(
     periods_df: pd.DataFrame,
     day: dt.date,
     own_series: pd.Series | None = None,
+    *,
+    with_forecast: bool = True,
 ) -> Any:
     """``goal_progress`` on ``day`` with the site's thresholds; a goal counts as started
     once a cohort of one of its paths has (the goal page and the reviews share it)."""
@@ -179,11 +181,12 @@ def progress_on(
         at_risk=cfg.at_risk,
         started=not paths or any(c.start <= day for p in paths for c in p.meta.cohorts),
         own_series=own_series,
+        with_forecast=with_forecast,
     )
 
 
 def impact_groups(
-    periods_df: pd.DataFrame,
+    periods: PeriodLookup,
     goal: Goal,
     own: pd.Series,
     windows: list[Any],
@@ -198,7 +201,7 @@ def impact_groups(
     groups: dict[str, pd.Series] = {k.group: own}
     for key in [*(w.group for w in windows), *([control] if control else [])]:
         if key not in groups:
-            groups[key] = until(series(periods_df, k.metric, key), as_of, period)
+            groups[key] = until(periods.group_series(k.metric, key), as_of, period)
     return groups
 
 
@@ -261,7 +264,7 @@ def _leading(
     site: Site,
     goal: Goal,
     data: Any,
-    periods_df: pd.DataFrame,
+    periods: PeriodLookup,
     path_results: Mapping[str, PathAnalysis],
     *,
     as_of: dt.date,
@@ -283,12 +286,11 @@ def _leading(
                 until=period_end(as_of, period).date(),
             )
         out.update({k: v for k, v in learning.items() if k in wanted})
-    metrics = set(periods_df["metric"].unique()) if len(periods_df) else set()
     kpi_names = []
     for n in names:
-        if n in LEARNING_INDICATORS or n not in metrics:
+        if n in LEARNING_INDICATORS or n not in periods.rows:
             continue
-        s = until(goal_series(periods_df, n, goal.meta.kpi.group), as_of, period)
+        s = until(periods.goal_series(n, goal.meta.kpi.group), as_of, period)
         if not s.empty:
             out[_label(n)] = s
             kpi_names.append(n)
@@ -311,24 +313,25 @@ def analyse_goal(
     site: Site,
     goal: Goal,
     data: Any,
-    periods_df: pd.DataFrame,
+    periods: PeriodLookup,
     path_results: Mapping[str, PathAnalysis],
     *,
     as_of: dt.date,
 ) -> GoalAnalysis:
-    """Everything for one goal; ``periods_df`` and ``path_results`` are computed once per site."""
+    """Everything for one goal; ``periods`` and ``path_results`` are computed once per site."""
     from .impact import estimate_cohorts
 
     cfg = site.config
     period = cfg.period
     k = goal.meta.kpi
     paths = [site.paths[p] for p in goal.paths]
-    progress = progress_on(site, goal, periods_df, as_of)
+    own = periods.goal_series(k.metric, k.group, k.agg)
+    progress = progress_on(site, goal, periods.metric_rows(k.metric), as_of, own)
 
     control = _control_group(site, goal)
     windows = _windows(site, goal) if paths else []
     groups = impact_groups(
-        periods_df, goal, progress.series, windows, control, as_of=as_of, period=period
+        periods, goal, progress.series, windows, control, as_of=as_of, period=period
     )
     chart_series = {g: s for g, s in groups.items() if not s.empty}
 
@@ -378,7 +381,7 @@ def analyse_goal(
         )
 
     leading, kpi_indicators = _leading(
-        site, goal, data, periods_df, path_results, as_of=as_of, period=period
+        site, goal, data, periods, path_results, as_of=as_of, period=period
     )
     starts = [c.start for p in paths for c in p.meta.cohorts if c.start <= as_of]
     behaviour: list[BehaviourSignal] = []
@@ -432,7 +435,7 @@ def analyse_site(
     """
     cfg = site.config
     as_of = resolve_as_of(site, data, today)
-    periods_df = to_periods(data.kpis, cfg.period, _kpi_agg(site))
+    periods = split_periods(to_periods(data.kpis, cfg.period, _kpi_agg(site)))
     old_paths, old_goals = reuse_paths or {}, reuse_goals or {}
     path_results = {
         pid: old_paths.get(pid) or _analyse_path(site, p, data, as_of)
@@ -445,7 +448,7 @@ def analyse_site(
         if reused is not None:
             goals[gid] = reused
             continue
-        goals[gid] = analyse_goal(site, g, data, periods_df, path_results, as_of=as_of)
+        goals[gid] = analyse_goal(site, g, data, periods, path_results, as_of=as_of)
         done += 1
         if progress is not None:
             progress(done, todo)
