@@ -24,7 +24,7 @@ import statsmodels.api as sm
 from scipy import stats
 from statsmodels.tools.sm_exceptions import ValueWarning
 
-from .periods import period_end, period_index
+from .periods import last_day, period_end, period_index
 from .wording import day_label, id_words, p_text
 
 Evidence = Literal["strong", "moderate", "weak", "insufficient"]
@@ -183,8 +183,9 @@ def split_windows(
     if end < start:
         raise ValueError(f"training ends ({end}) before it starts ({start})")
     s = _clean(s)
-    ends = np.array([period_end(ts, period).date() < start for ts in s.index], dtype=bool)
-    starts = np.array([ts.date() > end for ts in s.index], dtype=bool)
+    days = s.index.date  # each period's first day, as a datetime.date
+    ends = np.array([last_day(d, period) < start for d in days], dtype=bool)
+    starts = np.array([d > end for d in days], dtype=bool)
     return s[ends], s[starts]
 
 
@@ -324,18 +325,16 @@ def estimate_did(
     periods = pre.append(post)
     t = np.array([period_index(ts, period) for ts in periods], dtype=float)
     is_post = np.r_[np.zeros(len(pre)), np.ones(len(post))]
-    panel = pd.DataFrame(
-        {
-            "y": np.r_[
-                pd.concat([t_pre, t_post]).reindex(periods),
-                pd.concat([c_pre, c_post]).reindex(periods),
-            ],
-            "treated": np.r_[np.ones(len(t)), np.zeros(len(t))],
-            "post": np.r_[is_post, is_post],
-            "period": np.r_[t, t].astype(int),
-            "t": np.r_[t, t] - t[0],
-        }
-    )
+    panel = {  # the treated group's periods, then the comparison's: one array per column
+        "y": np.r_[
+            pd.concat([t_pre, t_post]).reindex(periods),
+            pd.concat([c_pre, c_post]).reindex(periods),
+        ],
+        "treated": np.r_[np.ones(len(t)), np.zeros(len(t))],
+        "post": np.r_[is_post, is_post],
+        "period": np.r_[t, t].astype(int),
+        "t": np.r_[t, t] - t[0],
+    }
     treated_post = panel["treated"] * panel["post"]
     fit = _fit(
         panel["y"],
@@ -349,7 +348,7 @@ def estimate_did(
     est, lo, hi, p = _term(fit, "treated:post")
     trend_p: float | None = None
     if len(pre) >= 3:
-        before = panel[panel["post"] == 0].reset_index(drop=True)
+        before = {name: column[panel["post"] == 0] for name, column in panel.items()}
         pre_fit = _fit(
             before["y"],
             {

@@ -71,7 +71,12 @@ def period_start(date: Any, period: str) -> pd.Timestamp:
 
 def period_end(date: Any, period: str) -> pd.Timestamp:
     """Last day (midnight) of the week, month or quarter ``date`` falls in."""
-    return pd.Timestamp(_first_and_last_day(date, period)[1]).as_unit("ns")
+    return pd.Timestamp(last_day(date, period)).as_unit("ns")
+
+
+def last_day(date: Any, period: str) -> dt.date:
+    """``period_end`` as a plain ``datetime.date``."""
+    return _first_and_last_day(date, period)[1]
 
 
 _FIRST_WEEK_MONDAY = dt.date(1969, 12, 29)
