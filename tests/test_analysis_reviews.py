@@ -519,3 +519,12 @@ def test_snapshots_in_any_order_match_and_keep_first_estimate() -> None:
 def test_no_data_no_reviews() -> None:
     site = build_site({"sales": FOUR["sales"]}, as_of=D(2026, 10, 31))
     assert analyse_reviews(site, dataset(), as_of=D(2026, 10, 31)) == []
+
+
+def test_names_in_summaries_keep_the_quotes_of_a_title() -> None:
+    from generator.analysis.reviews import _names
+
+    titles = ["Cut “no-show” rates", "Grow sales", "Fewer errors", "Faster onboarding"]
+    assert _names(titles[:2]) == "“Cut “no-show” rates” and “Grow sales”"
+    unquoted = _names(titles, 3, quote=False)
+    assert unquoted == "Cut “no-show” rates, Grow sales, Fewer errors and 1 more"

@@ -35,6 +35,7 @@ from .periods import (
     to_periods,
 )
 from .progress import STATUS_LABELS, STATUS_RANK
+from .wording import count
 
 Movement = Literal["improved", "worsened", "unchanged", "new", "no-data"]
 ATTENTION = ("off-track", "at-risk")
@@ -497,12 +498,9 @@ def _counts(goals: Iterable[GoalSnapshot]) -> dict[str, int]:
 # ---------------------------------------------------------------- words
 
 
-def _n(count: int, one: str, many: str | None = None) -> str:
-    return f"{count} {one if count == 1 else (many or one + 's')}"
-
-
-def _names(items: Sequence[str], limit: int = 3) -> str:
-    shown = [f"“{t}”" for t in items[:limit]]
+def _names(items: Sequence[str], limit: int = 3, *, quote: bool = True) -> str:
+    """``“a”, “b” and 2 more``: goal titles in quotes (``quote``), the rest counted."""
+    shown = [f"“{t}”" if quote else t for t in items[:limit]]
     if len(items) > limit:
         shown.append(f"{len(items) - limit} more")
     if len(shown) == 1:
@@ -528,20 +526,20 @@ def summarise(review: Review) -> list[str]:
             f"“{first.title}” moved from {label[first.status_then].lower()} "
             f"to {label[first.status_now].lower()}"
         )
-        rest = f", and {_n(len(moved) - 1, 'other')} changed" if len(moved) > 1 else ""
-        out.append(f"In {when}, {_n(len(moved), 'goal')} changed status: {detail}{rest}.")
+        rest = f", and {count(len(moved) - 1, 'other')} changed" if len(moved) > 1 else ""
+        out.append(f"In {when}, {count(len(moved), 'goal')} changed status: {detail}{rest}.")
     else:
         out.append(f"In {when}, no goal changed status since {review.previous.title}.")
     better = [g for g in review.goals if g.movement == "improved"]
     worse = [g for g in review.goals if g.movement == "worsened"]
     carried = [g for g in review.goals if g.value_now is not None and not g.new_figure]
     if better or worse:
-        text = f"KPIs improved for {_n(len(better), 'goal')} and worsened for {len(worse)}"
+        text = f"KPIs improved for {count(len(better), 'goal')} and worsened for {len(worse)}"
         if carried:
-            text += f"; {_n(len(carried), 'goal')} had no new figure this period"
+            text += f"; {count(len(carried), 'goal')} had no new figure this period"
         out.append(text + ".")
     elif carried:
-        out.append(f"{_n(len(carried), 'goal')} had no new KPI figure this period.")
+        out.append(f"{count(len(carried), 'goal')} had no new KPI figure this period.")
     for imp in review.new_impacts[:2]:
         est = _fmt(imp.estimate)
         if not est.startswith("−"):
@@ -552,26 +550,26 @@ def summarise(review: Review) -> list[str]:
             f"{est}{unit} ({imp.evidence} evidence)."
         )
     if len(review.new_impacts) > 2:
-        out.append(f"{_n(len(review.new_impacts) - 2, 'more new impact estimate')}.")
+        out.append(f"{count(len(review.new_impacts) - 2, 'more new impact estimate')}.")
     done = [lc for lc in review.learning if lc.completed_in_period]
     if done:
         total = sum(lc.completed_in_period or 0 for lc in done)
         out.append(
-            f"{_n(total, 'learner')} completed a learning path "
+            f"{count(total, 'learner')} completed a learning path "
             f"({_names([lc.title for lc in done], 2)})."
         )
     attention = review.attention
     if attention:
         people = [f"{g.title} ({label[g.status_now].lower()}, {g.owner})" for g in attention]
         out.append(
-            f"{_n(len(attention), 'goal needs', 'goals need')} attention: "
-            + _names(people, 3).replace("“", "").replace("”", "")
+            f"{count(len(attention), 'goal needs', 'goals need')} attention: "
+            + _names(people, 3, quote=False)
             + "."
         )
     stale = review.stale
     if stale:
         out.append(
-            f"{_n(len(stale), 'goal has', 'goals have')} no recent KPI data: "
+            f"{count(len(stale), 'goal has', 'goals have')} no recent KPI data: "
             f"{_names([g.title for g in stale])}."
         )
     return out
