@@ -176,25 +176,27 @@ def series(periods_df: pd.DataFrame, metric: str, group: str) -> pd.Series:
 
 @dataclass(frozen=True)
 class PeriodLookup:
-    """A period table split once by metric and by (metric, group), for callers that look
-    up many series (``analyse_site``, ``take_snapshots``): masking the whole table per
-    look-up cost about half a millisecond each. Build it with :func:`split_periods`."""
+    """A period table indexed once by metric and by (metric, group), for callers that
+    look up many series (``analyse_site``, ``take_snapshots``): masking the whole table
+    per look-up cost about half a millisecond each. Rows are taken only when asked for,
+    so a rebuild that analyses one goal does not pay for every series of a large site.
+    Build it with :func:`split_periods`."""
 
-    rows: Mapping[str, pd.DataFrame]
-    """Each metric's rows of the table."""
-    series: Mapping[tuple[str, str], pd.Series]
-    """``series(table, metric, group)`` of every metric and group in the table."""
-    empty: pd.DataFrame
-    """The table without rows (the rows of a metric with no data)."""
+    table: pd.DataFrame
+    metric_positions: Mapping[str, Any]
+    """Row positions of each metric in ``table`` (in table order)."""
+    group_positions: Mapping[tuple[str, str], Any]
+    """Row positions of each (metric, group) in ``table`` (in table order)."""
 
     def metric_rows(self, metric: str) -> pd.DataFrame:
         """The rows of ``metric`` (none when it has no data)."""
-        return self.rows.get(metric, self.empty)
+        found = self.metric_positions.get(metric)
+        return self.table.iloc[0:0] if found is None else self.table.iloc[found]
 
     def group_series(self, metric: str, group: str) -> pd.Series:
         """``series(table, metric, group)``."""
-        found = self.series.get((metric, group))
-        return _empty_series() if found is None else found
+        found = self.group_positions.get((metric, group))
+        return _empty_series() if found is None else _as_series(self.table.iloc[found], group)
 
     def goal_series(self, metric: str, group: str = "", agg: str = "mean") -> pd.Series:
         """``goal_series(table, metric, group, agg)``."""
@@ -205,14 +207,11 @@ class PeriodLookup:
 
 
 def split_periods(periods_df: pd.DataFrame) -> PeriodLookup:
-    """``periods_df`` (a ``to_periods`` table) as a :class:`PeriodLookup`, in one pass."""
+    """``periods_df`` (a ``to_periods`` table) as a :class:`PeriodLookup`."""
     return PeriodLookup(
-        rows={metric: rows for metric, rows in periods_df.groupby("metric", sort=False)},
-        series={
-            (metric, group): _as_series(rows, group)
-            for (metric, group), rows in periods_df.groupby(["metric", "group"], sort=False)
-        },
-        empty=periods_df.iloc[0:0],
+        table=periods_df,
+        metric_positions=periods_df.groupby("metric", sort=False).indices,
+        group_positions=periods_df.groupby(["metric", "group"], sort=False).indices,
     )
 
 

@@ -288,7 +288,7 @@ def _leading(
         out.update({k: v for k, v in learning.items() if k in wanted})
     kpi_names = []
     for n in names:
-        if n in LEARNING_INDICATORS or n not in periods.rows:
+        if n in LEARNING_INDICATORS or n not in periods.metric_positions:
             continue
         s = until(periods.goal_series(n, goal.meta.kpi.group), as_of, period)
         if not s.empty:
