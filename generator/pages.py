@@ -304,7 +304,7 @@ def _review_jobs(state: RenderState) -> list[PageJob]:
             )
             return c
 
-        deps = (f"review={digest_or_random(page)}",) + _keys(state, "links")
+        deps = (f"review={page.key if page else ''}",) + _keys(state, "links")
         return PageJob(out, "review.html", ctx, deps, title)
 
     for page in pages:

@@ -37,13 +37,25 @@ class ReviewPage:
     """Label of the review before this one, if any."""
     newer: str | None
     """Label of the review after this one, if any."""
+    key: str = ""
+    """What the page was made from (:func:`reviews_key` and its period), for the page
+    cache: hashing the page itself cost seconds on a large site, and every review is a
+    function of the same inputs."""
 
 
 def review_href(label: str) -> str:
     return f"reviews/{label}/"
 
 
-def review_pages(site: Site, reviews: list[Review]) -> list[ReviewPage]:
+def reviews_key(site: Site, dataset: Any, as_of: Any) -> str:
+    """A digest of everything the reviews read: config, data, report date, front-matter."""
+    from .incremental import digest, meta_keys
+
+    return digest([site.config, dataset.fingerprint, as_of, sorted(meta_keys(site).items())])
+
+
+def review_pages(site: Site, reviews: list[Review], key: str) -> list[ReviewPage]:
+    """One page per review; ``key`` is :func:`reviews_key` of the inputs."""
     labels = [r.period.label for r in reviews]
     out = []
     for i, r in enumerate(reviews):
@@ -61,6 +73,7 @@ def review_pages(site: Site, reviews: list[Review]) -> list[ReviewPage]:
                 charts,
                 labels[i - 1] if i > 0 else None,
                 labels[i + 1] if i + 1 < len(labels) else None,
+                f"{key}:{r.period.label}",
             )
         )
     return out
@@ -87,7 +100,7 @@ def review_extra(site: Site, dataset: Any, analysis: Any) -> dict[str, Any]:
         cadence=cfg.review_period or cfg.period,
         limit=cfg.review_limit,
     )
-    pages = review_pages(site, reviews)
+    pages = review_pages(site, reviews, reviews_key(site, dataset, analysis.as_of))
     return {"reviews": pages, "review_links": review_links(pages)}
 
 
@@ -103,13 +116,10 @@ class ReviewMemo:
         self.snapshots = ReviewSnapshots()
 
     def get(self, site: Site, dataset: Any, analysis: Any) -> dict[str, Any]:
-        from .incremental import digest, meta_keys
-
-        key = digest(
-            [site.config, dataset.fingerprint, analysis.as_of, sorted(meta_keys(site).items())]
-        )
+        key = reviews_key(site, dataset, analysis.as_of)
         if self._last is None or self._last[0] != key:
-            pages = review_pages(site, self.snapshots.reviews(site, dataset, analysis.as_of))
+            reviews = self.snapshots.reviews(site, dataset, analysis.as_of)
+            pages = review_pages(site, reviews, key)
             self._last = (key, {"reviews": pages, "review_links": review_links(pages)})
         return self._last[1]
 
