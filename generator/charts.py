@@ -98,6 +98,22 @@ def _clean_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 # ---------------------------------------------------------------- KPI over time
 
 
+def row_titles(chart: Any, y: Any, text: str, limit: str = "width") -> Any:
+    """Each row's title written above its marks, across the plot's width (timeline,
+    impact and review charts): as axis labels, long titles would take most of a phone's
+    width. ``limit`` is a Vega expression for the longest title in pixels."""
+    import altair as alt
+
+    return chart.mark_text(
+        align="left",
+        baseline="top",
+        dy=3,
+        fontSize=11,
+        color="#1d2430",
+        limit={"expr": limit},  # type: ignore[arg-type]
+    ).encode(x=alt.value(0), y=y, text=text)
+
+
 @functools.cache
 def _kpi_template() -> dict[str, Any]:
     import altair as alt
@@ -319,14 +335,7 @@ def _impact_template() -> dict[str, Any]:
             alt.Tooltip("evidence:N", title="Evidence"),
         ],
     )
-    name = est.mark_text(
-        align="left",
-        baseline="top",
-        dy=3,
-        fontSize=11,
-        color="#1d2430",
-        limit={"expr": "width"},  # type: ignore[arg-type]
-    ).encode(x=alt.value(0), y=alt.Y("cohort:N", bandPosition=0, axis=None), text="cohort:N")
+    name = row_titles(est, alt.Y("cohort:N", bandPosition=0, axis=None), "cohort:N")
     zero = (
         alt.Chart(alt.Data(name="zero"))
         .mark_rule(color="#1d2430", strokeDash=[3, 3])
@@ -638,21 +647,10 @@ def _timeline_template() -> dict[str, Any]:
         .mark_bar(height=12, yOffset=7)
         .encode(x="start:T", x2="done_end:T", y=y, color=kind, tooltip=tooltip)
     )
-    labels = (
-        alt.Chart(alt.Data(name="rows"))
-        .mark_text(
-            align="left",
-            baseline="top",
-            dy=3,
-            fontSize=11,
-            color="#1d2430",
-            limit={"expr": "width"},  # type: ignore[arg-type]
-        )
-        .encode(
-            x=alt.value(0),
-            y=alt.Y("row:N", sort=alt.EncodingSortField("order", op="min"), bandPosition=0),
-            text="label:N",
-        )
+    labels = row_titles(
+        alt.Chart(alt.Data(name="rows")),
+        alt.Y("row:N", sort=alt.EncodingSortField("order", op="min"), bandPosition=0),
+        "label:N",
     )
     line_legend = alt.Legend(
         orient="bottom", direction="vertical", symbolType="stroke", symbolStrokeWidth=2

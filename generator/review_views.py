@@ -17,7 +17,7 @@ from typing import Any
 
 from .analysis.progress import ATTENTION_ORDER, STATUS_LABELS
 from .analysis.reviews import Review, analyse_reviews
-from .charts import STATUS_COLOURS, ChartSpec, Table, _config, _fill
+from .charts import STATUS_COLOURS, ChartSpec, Table, _config, _fill, row_titles
 from .model import Site
 
 _SHOWN_RANGE = (-50.0, 150.0)
@@ -167,17 +167,10 @@ def _progress_template() -> dict[str, Any]:
         .encode(x=alt.X("value:Q"))
     )
     base = alt.Chart(alt.Data(name="goals"))
-    titles = base.mark_text(
-        align="left",
-        baseline="top",
-        dy=3,
-        fontSize=11,
-        color="#1d2430",
-        limit={"expr": "width"},  # type: ignore[arg-type]
-    ).encode(
-        x=alt.value(0),
-        y=alt.Y("goal:N", sort=alt.EncodingSortField("order", op="min"), bandPosition=0, axis=None),
-        text="goal:N",
+    titles = row_titles(
+        base,
+        alt.Y("goal:N", sort=alt.EncodingSortField("order", op="min"), bandPosition=0, axis=None),
+        "goal:N",
     )
     link = base.mark_rule(color="#8a94a6", strokeWidth=2, yOffset=8).encode(y=y, x=x, x2="then:Q")
     then = base.mark_point(
@@ -287,12 +280,8 @@ def _learning_template() -> dict[str, Any]:
     before = base.mark_tick(color="#1d2430", thickness=2, size=18, yOffset=8).encode(
         y=y, x=alt.X("then:Q"), tooltip=tooltip
     )
+    titles = row_titles(base, top, "path:N", limit="max(60, width - 100)")
     text = dict(baseline="top", dy=3, fontSize=11, color="#1d2430")
-    titles = base.mark_text(
-        align="left",
-        limit={"expr": "max(60, width - 100)"},  # type: ignore[arg-type]
-        **text,
-    ).encode(y=top, x=alt.value(0), text="path:N")
     added = base.mark_text(align="right", **text).encode(
         y=top, x=alt.value("width"), text="label:N"
     )
