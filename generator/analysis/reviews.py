@@ -174,8 +174,7 @@ def take_snapshots(site: Site, data: Any, days: Sequence[dt.date]) -> list[Snaps
     computes them on that day; impact estimates from ``estimate_cohorts`` on the data up
     to that day, run only while some ended cohort of the goal has no usable estimate yet.
     """
-    from .impact import estimate_cohorts
-    from .site import _control_group, _kpi_agg, _windows, impact_groups, progress_on
+    from .site import _control_group, _kpi_agg, _windows, impacts_on, progress_on
 
     cfg = site.config
     period = cfg.period
@@ -195,17 +194,8 @@ def take_snapshots(site: Site, data: Any, days: Sequence[dt.date]) -> list[Snaps
             pr = progress_on(site, goal, rows, day, own, with_forecast=False)
             pending = [w for w in windows if w.end < day and w.cohort not in found[gid]]
             if pending:
-                groups = impact_groups(
+                _, estimates = impacts_on(
                     periods, goal, pr.series, windows, control, as_of=day, period=period
-                )
-                estimates = estimate_cohorts(
-                    groups,
-                    windows,
-                    control_group=control,
-                    period=period,
-                    unit=k.unit,
-                    kpi_label=k.label,
-                    as_of=day,
                 )
                 for est in estimates:
                     if _usable(est) and est.cohort not in found[gid]:

@@ -205,6 +205,36 @@ def impact_groups(
     return groups
 
 
+def impacts_on(
+    periods: PeriodLookup,
+    goal: Goal,
+    own: pd.Series,
+    windows: list[Any],
+    control: str | None,
+    *,
+    as_of: dt.date,
+    period: str,
+) -> tuple[dict[str, pd.Series], list[Any]]:
+    """(:func:`impact_groups`, ``estimate_cohorts`` on them) on ``as_of``: what the goal
+    page shows and what a review finds new."""
+    from .impact import estimate_cohorts
+
+    groups = impact_groups(periods, goal, own, windows, control, as_of=as_of, period=period)
+    if not windows:
+        return groups, []
+    k = goal.meta.kpi
+    estimates = estimate_cohorts(
+        groups,
+        windows,
+        control_group=control,
+        period=period,
+        unit=k.unit,
+        kpi_label=k.label,
+        as_of=as_of,
+    )
+    return groups, list(estimates)
+
+
 def best_impact(impacts: list[Any]) -> Any | None:
     """Strongest evidence first, then the most periods; only DiD/ITS with an estimate."""
     usable = [i for i in impacts if i.method in ("did", "its") and i.estimate is not None]
@@ -319,7 +349,6 @@ def analyse_goal(
     as_of: dt.date,
 ) -> GoalAnalysis:
     """Everything for one goal; ``periods`` and ``path_results`` are computed once per site."""
-    from .impact import estimate_cohorts
 
     cfg = site.config
     period = cfg.period
@@ -330,26 +359,11 @@ def analyse_goal(
 
     control = _control_group(site, goal)
     windows = _windows(site, goal) if paths else []
-    groups = impact_groups(
+    groups, impacts = impacts_on(
         periods, goal, progress.series, windows, control, as_of=as_of, period=period
     )
     chart_series = {g: s for g, s in groups.items() if not s.empty}
 
-    impacts = (
-        list(
-            estimate_cohorts(
-                groups,
-                windows,
-                control_group=control,
-                period=period,
-                unit=k.unit,
-                kpi_label=k.label,
-                as_of=as_of,
-            )
-        )
-        if windows
-        else []
-    )
     sizes = {c.id: c.size for p in paths for c in p.meta.cohorts}
     mde = _mde(windows, groups, control, k.target.date, period, sizes)
 
