@@ -72,3 +72,15 @@ def static_server() -> Iterator[object]:
     for s in servers:
         s.shutdown()
         s.server_close()
+
+
+def watch_page(page: object) -> tuple[list[str], list[str]]:
+    """(every URL the page requests, every console error and page error), as they happen."""
+    requests: list[str] = []
+    errors: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))  # type: ignore[attr-defined]
+    page.on(  # type: ignore[attr-defined]
+        "console", lambda m: errors.append(m.text) if m.type == "error" else None
+    )
+    page.on("pageerror", lambda e: errors.append(str(e)))  # type: ignore[attr-defined]
+    return requests, errors

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from generator.build import SiteBuilder
+from tests.browser_fixture import watch_page
 
 REPO = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.browser
@@ -19,15 +20,6 @@ def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = SiteBuilder(REPO, out).build()
     assert result.ok, [p.format() for p in result.problems]
     return out
-
-
-def _watch(page) -> tuple[list[str], list[str]]:
-    requests: list[str] = []
-    errors: list[str] = []
-    page.on("request", lambda r: requests.append(r.url))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    return requests, errors
 
 
 def _charts_drawn(page) -> list[dict]:
@@ -50,7 +42,7 @@ def _charts_drawn(page) -> list[dict]:
 
 def test_goal_page_charts_draw_and_nothing_leaves_localhost(page, static_server, example_site):
     base = static_server(example_site)
-    requests, errors = _watch(page)
+    requests, errors = watch_page(page)
     page.goto(base + "goals/reduce-medication-errors/index.html")
     charts = _charts_drawn(page)
     ids = {c["id"] for c in charts}
@@ -68,7 +60,7 @@ def test_goal_page_charts_draw_and_nothing_leaves_localhost(page, static_server,
 
 
 def test_charts_draw_from_file_url(page, example_site):
-    requests, errors = _watch(page)
+    requests, errors = watch_page(page)
     page.goto((example_site / "paths/safe-medication/index.html").as_uri())
     charts = _charts_drawn(page)
     assert charts and all(c["marks"] > 0 for c in charts)

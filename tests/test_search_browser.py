@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from generator.build import SiteBuilder
+from tests.browser_fixture import watch_page
 
 pytestmark = pytest.mark.browser
 
@@ -77,15 +78,6 @@ def search_site(make_site, tmp_path: Path) -> Path:
     return out
 
 
-def _watch(page) -> tuple[list[str], list[str]]:
-    requests: list[str] = []
-    errors: list[str] = []
-    page.on("request", lambda r: requests.append(r.url))
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    return requests, errors
-
-
 def _search(page, text: str) -> list[dict]:
     box = page.locator("form.search input")
     box.click()
@@ -119,7 +111,7 @@ def _find_and_follow(page, start: str, expect_path: str) -> None:
 
 def test_search_finds_goal_by_narrative_word_over_http(page, static_server, search_site) -> None:
     base = static_server(search_site)
-    requests, errors = _watch(page)
+    requests, errors = watch_page(page)
     # from a page two folders deep, so the result link must climb back to the root
     _find_and_follow(page, base + "paths/selling/index.html", "goals/grow-sales/index.html")
     assert errors == []
@@ -128,7 +120,7 @@ def test_search_finds_goal_by_narrative_word_over_http(page, static_server, sear
 
 
 def test_search_finds_goal_by_narrative_word_from_file_url(page, search_site) -> None:
-    requests, errors = _watch(page)
+    requests, errors = watch_page(page)
     start = (search_site / "goals/company/index.html").as_uri()
     _find_and_follow(page, start, "goals/grow-sales/index.html")
     assert page.url == (search_site / "goals/grow-sales/index.html").as_uri()
@@ -140,7 +132,7 @@ def test_search_finds_paths_and_pages_and_says_when_nothing_matches(
     page, static_server, search_site
 ) -> None:
     base = static_server(search_site)
-    requests, errors = _watch(page)
+    requests, errors = watch_page(page)
     page.goto(base + "index.html")
     hits = _search(page, PATH_WORD)
     assert len(hits) == 1
