@@ -54,15 +54,6 @@ def impact_json(imp: Any) -> dict[str, Any]:
     }
 
 
-def best_impact(impacts: list[Any]) -> Any | None:
-    """The estimate a leader should see first: strongest evidence, then most data."""
-    rank = {"strong": 0, "moderate": 1, "weak": 2, "insufficient": 3}
-    usable = [i for i in impacts if i.estimate is not None]
-    if not usable:
-        return None
-    return min(usable, key=lambda i: (rank.get(i.evidence, 9), -(i.n_pre + i.n_post)))
-
-
 def funnel_json(f: Any) -> dict[str, Any]:
     if getattr(f, "suppressed", False):
         return {"suppressed": True}
@@ -99,7 +90,7 @@ def goals_json(site: Site, analysis: Any) -> list[dict[str, Any]]:
         ga = analysis.goals[gid]
         p = ga.progress
         k = goal.meta.kpi
-        best = best_impact(ga.impacts)
+        best = ga.best_impact
         out.append(
             {
                 "id": gid,

@@ -13,17 +13,15 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
-from scipy import stats
-from statsmodels.tools.sm_exceptions import ValueWarning
+from scipy import special
 
+from .inference import SeriesFit, fit_series, mean_difference_se
 from .periods import last_day, period_end, period_index
 from .wording import day_label, id_words, p_text
 
@@ -75,6 +73,14 @@ class ImpactEstimate:
     """week, month or quarter: the unit of the windows (and of ROI horizons)."""
     unit: str = ""
     """The KPI's unit, as used in the summary (e.g. ``per 1,000 doses``)."""
+    trend_estimate: float | None = None
+    """DiD only: the effect allowing for a linear trend in d_t (``d_t ~ 1 + post + t``)."""
+    trend_ci_low: float | None = None
+    """Lower end of the trend-adjusted 95% interval."""
+    trend_ci_high: float | None = None
+    """Upper end of the trend-adjusted 95% interval."""
+    autocorrelation: float | None = None
+    """The fitted correlation of the noise from one period to the next."""
 
 
 @dataclass(frozen=True)
@@ -193,59 +199,38 @@ def _window(idx: pd.Index) -> tuple[dt.date, dt.date] | None:
     return (_day(idx[0]), _day(idx[-1])) if len(idx) else None
 
 
-@dataclass(frozen=True)
-class _Fit:
-    """An OLS fit and the names of its coefficients, in the design's column order."""
-
-    result: Any
-    """statsmodels ``RegressionResults`` on plain arrays."""
-    names: list[str]
-    """``Intercept`` and the named columns."""
+def _clear(lo: float | None, hi: float | None) -> bool:
+    return lo is not None and hi is not None and (lo > 0 or hi < 0)
 
 
-def _fit(y: Any, columns: Mapping[str, Any], robust: bool) -> _Fit:
-    """OLS of ``y`` on an intercept and the named ``columns``, rows with a missing value
-    dropped; small samples and exact fits make statsmodels warn: expected here.
-
-    The design is built as arrays rather than from a formula: patsy's formula parsing
-    took over 90% of each fit (13 ms of 14), and every goal fits several per build. Plain
-    arrays rather than a DataFrame, too: statsmodels' pandas wrapping of the design and
-    of every result took most of what was left. Rows with a missing value are dropped
-    before the design is built, and it is column-major as a DataFrame's values are: the
-    fit sees the very arrays ``missing="drop"`` on a DataFrame gave it, to the last bit.
-    """
-    names = ["Intercept", *columns]
-    values = [np.ones(len(y)), *(np.asarray(c, dtype=float) for c in columns.values())]
-    endog = np.asarray(y, dtype=float)
-    keep = ~(np.isnan(endog) | np.isnan(np.array(values)).any(axis=0))
-    design = np.array([v[keep] for v in values]).T
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        warnings.simplefilter("ignore", ValueWarning)
-        model = sm.OLS(endog[keep], design)
-        result = model.fit(cov_type="HC1", use_t=True) if robust else model.fit()
-    return _Fit(result, names)
+def _zeroed(x: float | None, scale: float) -> float | None:
+    """``x``, or 0 where it is rounding noise of an exact fit."""
+    if x is None:
+        return None
+    return 0.0 if abs(x) < _TINY * max(1.0, scale) else x
 
 
-def _dummies(levels: Any, prefix: str) -> dict[str, Any]:
-    """Treatment-coded indicators of ``levels``, the first (sorted) level as reference:
-    what a formula's ``C(x)`` gives."""
-    values = np.asarray(levels)
-    return {f"{prefix}[{v}]": (values == v).astype(float) for v in np.unique(values)[1:]}
+def _term(
+    fit: SeriesFit, name: str, scale: float
+) -> tuple[float, float | None, float | None, float | None]:
+    est, lo, hi, p = fit.term(name)
+    return _zeroed(est, scale) or 0.0, _zeroed(lo, scale), _zeroed(hi, scale), p
 
 
-def _term(fit: _Fit, name: str) -> tuple[float, float, float, float | None]:
-    """Coefficient, 95% CI and p-value (None when undefined, e.g. an exact fit)."""
-    i = fit.names.index(name)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        lo, hi = (float(x) for x in fit.result.conf_int(0.05)[i])
-        est, p = float(fit.result.params[i]), float(fit.result.pvalues[i])
-    if not (math.isfinite(lo) and math.isfinite(hi)):
-        lo = hi = est
-    tiny = _TINY * max(1.0, float(np.abs(fit.result.model.endog).max()))
-    est, lo, hi = (0.0 if abs(x) < tiny else x for x in (est, lo, hi))
-    return est, lo, hi, (p if math.isfinite(p) else None)
+def _times(index: pd.Index, period: str) -> np.ndarray:
+    """Period indices of ``index`` (consecutive periods differ by 1; gaps stay gaps)."""
+    return np.array([period_index(ts, period) for ts in index], dtype=float)
+
+
+def _noise_caveat(fit: SeriesFit) -> str:
+    """Say so when the periods' noise is markedly autocorrelated (it widens the interval)."""
+    rho = fit.share * fit.phi
+    if rho < 0.5:  # short series fit 0.3 to independent noise often: not worth a word
+        return ""
+    return (
+        f"Periods are correlated (about {rho:.1f} from one to the next): the interval "
+        "allows for it, so it is wider than a test that treats periods as independent."
+    )
 
 
 def _core(cohort: str, pre: pd.Index, post: pd.Index, period: str, unit: str) -> dict[str, Any]:
@@ -306,11 +291,14 @@ def estimate_did(
 ) -> ImpactEstimate:
     """Difference-in-differences of ``treated`` against ``comparison`` around training.
 
-    Only periods both series have count. The panel is fitted as
-    ``y ~ treated + C(period) + treated:post`` (OLS, HC1 errors, t intervals); the effect
-    is the ``treated:post`` coefficient. The parallel-trend check fits
-    ``y ~ t * treated`` on the pre window (classical errors: with so few periods HC1
-    would flag too often) and reads the p-value of ``t:treated``.
+    Only periods both series have count. With two groups and period effects the estimate
+    is mean_post(d) − mean_pre(d) of the difference series d_t = treated − comparison
+    (common shocks and seasons cancel in d_t); its interval comes from
+    :mod:`inference` (autocorrelated noise, bootstrap-t). Beside it: the pre-window slope
+    of d_t (the parallel-trends check, same noise model) and the trend-adjusted estimate
+    ``d_t ~ 1 + post + t``. "strong" needs both intervals to exclude 0 and the check to
+    pass; a trend the data cannot rule out makes the evidence weak, whatever the main
+    interval says (Roth 2022: a passed pre-test alone proves little).
     """
     t_pre, t_post = split_windows(treated, train_start, train_end, period)
     c_pre, c_post = split_windows(comparison, train_start, train_end, period)
@@ -322,62 +310,77 @@ def estimate_did(
         return _none(
             core, comparison_name, f"Too little data to compare {name_t} with {name_c}: {missing}"
         )
-    periods = pre.append(post)
-    t = np.array([period_index(ts, period) for ts in periods], dtype=float)
+    d = np.r_[(t_pre[pre] - c_pre[pre]).to_numpy(), (t_post[post] - c_post[post]).to_numpy()]
+    t = _times(pre.append(post), period)
+    t -= t[0]
     is_post = np.r_[np.zeros(len(pre)), np.ones(len(post))]
-    panel = {  # the treated group's periods, then the comparison's: one array per column
-        "y": np.r_[
-            pd.concat([t_pre, t_post]).reindex(periods),
-            pd.concat([c_pre, c_post]).reindex(periods),
-        ],
-        "treated": np.r_[np.ones(len(t)), np.zeros(len(t))],
-        "post": np.r_[is_post, is_post],
-        "period": np.r_[t, t].astype(int),
-        "t": np.r_[t, t] - t[0],
-    }
-    treated_post = panel["treated"] * panel["post"]
-    fit = _fit(
-        panel["y"],
-        {
-            "treated": panel["treated"],
-            **_dummies(panel["period"], "period"),
-            "treated:post": treated_post,
-        },
-        robust=True,
-    )
-    est, lo, hi, p = _term(fit, "treated:post")
+    scale = float(np.abs(np.r_[t_pre[pre], t_post[post], c_pre[pre], c_post[post]]).max())
+    fit = fit_series(d, t, {"post": is_post})
+    est, lo, hi, p = _term(fit, "post", scale)
+    trend: tuple[float, float | None, float | None, float | None] | None = None
     trend_p: float | None = None
     if len(pre) >= 3:
-        before = {name: column[panel["post"] == 0] for name, column in panel.items()}
-        pre_fit = _fit(
-            before["y"],
-            {
-                "t": before["t"],
-                "treated": before["treated"],
-                "t:treated": before["t"] * before["treated"],
-            },
-            robust=False,
-        )
-        trend_p = _term(pre_fit, "t:treated")[3]
+        pre_fit = fit_series(d[: len(pre)], t[: len(pre)], {"t": t[: len(pre)]})
+        trend_p = _term(pre_fit, "t", scale)[3]
+        trend = _term(fit_series(d, t, {"post": is_post, "t": t}), "post", scale)
     parallel = None if trend_p is None else trend_p >= PARALLEL_ALPHA
+    caveats: list[str] = []
     if trend_p is not None and not parallel:
-        caveat = (
+        caveats.append(
             f"Pre-training trends were not parallel ({p_text(trend_p)}): "
             "the estimate may be biased."
         )
-    elif len(pre) < 3:
-        caveat = "Too few periods before training to check that the groups moved in parallel."
-    else:
-        caveat = "" if parallel else "Whether the groups moved in parallel could not be checked."
+    elif len(pre) < 4:  # a slope and the noise from three points: no check
+        caveats.append(
+            "Too few periods before training to check that the groups moved in parallel."
+        )
+    elif parallel is None:
+        caveats.append("Whether the groups moved in parallel could not be checked.")
+    if caveat := _noise_caveat(fit):
+        caveats.append(caveat)
+    trend_clear = trend is not None and _clear(trend[1], trend[2]) and (trend[0] > 0) == (est > 0)
     tail = f" relative to {_possessive(name_c)} after training"
+    if lo is None or hi is None:
+        return replace(
+            _none(core, comparison_name, ""),
+            summary=(
+                f"{_possessive(name_t)} {kpi_label or 'KPI'} changed by "
+                f"{with_unit(_signed(est), unit)}{tail}, but there are too few periods to "
+                "judge the noise: cannot tell yet."
+            ),
+            estimate=est,
+            caveats=tuple(caveats),
+        )
     change, clear = _change_text(est, lo, hi, unit, tail)
-    evidence: Evidence = "strong" if clear and parallel is not False else "moderate"
+    evidence: Evidence
     if not clear:
+        evidence = "moderate"
         verdict = "no clear effect, since the interval includes zero (a comparison-group design)."
+    elif trend is None:
+        evidence = "moderate"
+        verdict = (
+            "moderate evidence from a comparison group; too few periods before training "
+            "to allow for a trend."
+        )
+    elif not trend_clear:
+        # a trend the data cannot rule out: moderate at best, weak when the pre-window
+        # check failed too
+        evidence = "weak" if parallel is False else "moderate"
+        unclear = (
+            f" {_ci_text(trend[1], trend[2], False)}"
+            if trend[1] is not None and trend[2] is not None
+            else ""
+        )
+        verdict = (
+            f"{evidence} evidence: allowing for a difference in the groups' trends, the "
+            f"change is unclear{unclear}."
+        )
     elif parallel is False:
+        evidence = "moderate"
         verdict = "moderate evidence from a comparison group, whose trend before training differed."
     else:
-        verdict = f"{evidence} evidence from a comparison group."
+        evidence = "strong"
+        verdict = "strong evidence from a comparison group."
     return ImpactEstimate(
         method="did",
         comparison=comparison_name,
@@ -389,7 +392,11 @@ def estimate_did(
         parallel_ok=parallel,
         evidence=evidence,
         summary=f"{_possessive(name_t)} {kpi_label or 'KPI'} {change}: {verdict}",
-        caveats=(caveat,) if caveat else (),
+        caveats=tuple(caveats),
+        trend_estimate=None if trend is None else trend[0],
+        trend_ci_low=None if trend is None else trend[1],
+        trend_ci_high=None if trend is None else trend[2],
+        autocorrelation=fit.share * fit.phi,
         **core,
     )
 
@@ -409,11 +416,12 @@ def estimate_its(
 ) -> ImpactEstimate:
     """Interrupted time series: the level change after training against the pre-trend.
 
-    Segmented OLS ``y ~ t + post + t_post`` on the periods outside training, where ``t``
-    counts periods and ``t_post`` counts them from the first post period (0 before): the
-    ``post`` coefficient is the jump between the projected pre-trend and the data at the
-    first post period. A clear slope change is reported as a caveat. Evidence is at most
-    "weak": without a comparison group nothing rules out other causes.
+    Segmented regression ``y ~ t + post + t_post`` on the periods outside training, where
+    ``t`` counts periods and ``t_post`` counts them from the first post period (0 before):
+    the ``post`` coefficient is the jump between the projected pre-trend and the data at the
+    first post period. Intervals from :mod:`inference` (autocorrelated noise,
+    bootstrap-t). A clear slope change is reported as a caveat. Evidence is at most
+    "weak": without a comparison group nothing rules out other causes, a season included.
     """
     pre_s, post_s = split_windows(treated, train_start, train_end, period)
     core = _core(cohort, pre_s.index, post_s.index, period, unit)
@@ -421,21 +429,38 @@ def estimate_its(
         missing = _too_little(len(pre_s), len(post_s), min_pre, min_post, period)
         return _none(core, None, f"Too little data to tell: {missing}")
     s = pd.concat([pre_s, post_s])
-    t = np.array([period_index(ts, period) for ts in s.index], dtype=float)
+    t = _times(s.index, period)
+    t -= t[0]
     is_post = np.r_[np.zeros(len(pre_s)), np.ones(len(post_s))]
     t_post = (t - t[len(pre_s)]) * is_post
-    fit = _fit(s.to_numpy(), {"t": t - t[0], "post": is_post, "t_post": t_post}, robust=False)
-    est, lo, hi, p = _term(fit, "post")
+    y = s.to_numpy(dtype=float)
+    scale = float(np.abs(y).max())
+    fit = fit_series(y, t, {"t": t, "post": is_post, "t_post": t_post})
+    est, lo, hi, p = _term(fit, "post", scale)
     caveats = [
         "No comparison group: this is a before/after change adjusted for the earlier trend, "
-        "and other changes at the same time could explain it."
+        "and other changes at the same time (a season, a new process) could explain it."
     ]
-    slope, s_lo, s_hi, _ = _term(fit, "t_post")
-    if len(post_s) >= 3 and (s_lo > 0 or s_hi < 0):
+    if caveat := _noise_caveat(fit):
+        caveats.append(caveat)
+    slope, s_lo, s_hi, _ = _term(fit, "t_post", scale)
+    if len(post_s) >= 3 and s_lo is not None and s_hi is not None and (s_lo > 0 or s_hi < 0):
         amount = with_unit(_signed(slope), unit)
         caveats.append(
             f"The trend also changed after training, by {amount} per {period} "
             f"{_ci_text(s_lo, s_hi, False)}."
+        )
+    name = _possessive(treated_label or cohort)
+    if lo is None or hi is None:
+        return replace(
+            _none(core, None, ""),
+            summary=(
+                f"{name} {kpi_label or 'KPI'} changed by {with_unit(_signed(est), unit)} after "
+                "training, compared with its earlier trend, but there are too few periods to "
+                "judge the noise: cannot tell yet."
+            ),
+            estimate=est,
+            caveats=tuple(caveats),
         )
     change, clear = _change_text(
         est, lo, hi, unit, " after training, compared with its earlier trend"
@@ -452,10 +477,10 @@ def estimate_its(
         parallel_ok=None,
         evidence="weak",
         summary=(
-            f"{_possessive(treated_label or cohort)} {kpi_label or 'KPI'} {change}: "
-            f"{verdict}, as there is no comparison group."
+            f"{name} {kpi_label or 'KPI'} {change}: {verdict}, as there is no comparison group."
         ),
         caveats=tuple(caveats),
+        autocorrelation=fit.share * fit.phi,
         **core,
     )
 
@@ -468,39 +493,42 @@ def minimum_detectable_effect(
     alpha: float = 0.05,
     power: float = 0.8,
     group_sizes: tuple[int, int] | None = None,
+    period: str = "month",
 ) -> float | None:
     """The smallest effect the planned design could detect, before any post data exist.
 
-    σ is the residual SD of the pre series after removing group means and one linear
-    trend (``y ~ C(group) + t``, pooled over both groups; ``y ~ t`` without a
-    comparison). SE ≈ σ·√2·√(1/n_pre + 1/n_post) for a DiD (σ·√(1/n_pre + 1/n_post)
-    without a comparison) and MDE = (z₁₋α/₂ + z_power)·SE. ``group_sizes`` is an
-    assumption only: the KPI series are already group means, so it does not enter the
-    formula. None with fewer than 3 pre periods (per group).
+    The noise is learned from the series the estimate will use: the pre-window difference
+    d_t = treated − comparison (common shocks and seasons cancel), or the treated series
+    around its linear trend without a comparison. Its variance and autocorrelation come
+    from the same AR(1)+noise REML fit as the intervals (:mod:`inference`); SE is that of
+    mean(post) − mean(pre) under the fitted noise with ``n_post`` periods straight after
+    the pre window, and MDE = (t₁₋α/₂ + t_power)·SE with n_pre + n_post − 2 degrees of
+    freedom. ``group_sizes`` is an assumption only: the KPI series are already group
+    means, so it does not enter the formula. None with fewer than 3 pre periods.
     """
     if n_post < 1 or not 0 < alpha < 1 or not 0 < power < 1:
         raise ValueError("need n_post >= 1 and alpha, power between 0 and 1")
     if group_sizes is not None and min(group_sizes) < 1:
         raise ValueError("group sizes must be positive")
-    groups = {"treated": _clean(treated_pre)}
+    series = _clean(treated_pre)
     if comparison_pre is not None:
         comp = _clean(comparison_pre)
-        common = groups["treated"].index.intersection(comp.index)
-        groups = {"treated": groups["treated"][common], "comparison": comp[common]}
-    n_pre = len(groups["treated"])
+        common = series.index.intersection(comp.index)
+        series = series[common] - comp[common]
+    n_pre = len(series)
     if n_pre < 3:
         return None
-    frame = pd.concat(
-        pd.DataFrame({"y": s.to_numpy(), "group": name, "t": (s.index - s.index[0]).days})
-        for name, s in groups.items()
-    )
-    frame = frame.reset_index(drop=True)
-    columns = {**_dummies(frame["group"], "group"), "t": frame["t"].to_numpy(dtype=float)}
-    sigma = math.sqrt(max(float(_fit(frame["y"], columns, robust=False).result.scale), 0.0))
-    if sigma < _TINY * max(1.0, float(frame["y"].abs().max())):
-        sigma = 0.0
-    se = sigma * math.sqrt(len(groups)) * math.sqrt(1 / n_pre + 1 / n_post)
-    return float((stats.norm.ppf(1 - alpha / 2) + stats.norm.ppf(power)) * se)
+    t = _times(series.index, period)
+    t -= t[0]
+    columns = {} if comparison_pre is not None else {"t": t}
+    fit = fit_series(series.to_numpy(dtype=float), t, columns)
+    if not math.isfinite(fit.sigma):
+        return None
+    post_times = t[-1] + 1 + np.arange(n_post)
+    se = mean_difference_se(t, post_times, fit.phi, fit.share, fit.sigma)
+    dof = n_pre + n_post - 2
+    quantiles = special.stdtrit(dof, 1 - alpha / 2) + special.stdtrit(dof, power)
+    return float(quantiles * se)
 
 
 # --- staggered cohorts -------------------------------------------------------------------
@@ -604,3 +632,134 @@ def _mixing_caveat(
         "the group's KPI mixes their effects."
     )
     return replace(result, caveats=(*result.caveats, note))
+
+
+# --- the headline --------------------------------------------------------------------------
+
+
+def _combined_interval(
+    parts: Sequence[tuple[float, float, float, frozenset[str]]],
+) -> tuple[float, float, float]:
+    """(estimate, low, high) of Σ wᵢ·bᵢ from (wᵢ, bᵢ, half-widthᵢ, series used).
+
+    Estimates that share a KPI series (a trained group or a comparison) are taken as
+    perfectly correlated, the others as independent (common shocks cancel in each d_t):
+    conservative where the cohorts share a comparison group, as staggered cohorts do.
+    """
+    est = sum(w * b for w, b, _, _ in parts)
+    var = 0.0
+    for w1, _, h1, s1 in parts:
+        for w2, _, h2, s2 in parts:
+            if s1 & s2:
+                var += w1 * w2 * h1 * h2
+    half = math.sqrt(var)
+    return est, est - half, est + half
+
+
+def headline_impact(
+    impacts: Sequence[ImpactEstimate],
+    *,
+    sizes: Mapping[str, int | None],
+    groups: Mapping[str, str],
+    kpi_label: str | None = None,
+) -> ImpactEstimate | None:
+    """The estimate a leader sees first, chosen before looking at any result.
+
+    Of the cohorts with an interval, those of the strongest design (difference-in-
+    differences, else interrupted time series) are combined: their cohort-size-weighted
+    average effect (equal weights when a size is missing), with a joint interval. One such
+    cohort: its own estimate. Never the most significant cohort: picking the best of
+    several noisy estimates would call a null programme effective far more often than 5%.
+    ``groups`` maps each cohort id to its KPI group (estimates that share a series are
+    correlated).
+    """
+    usable = [i for i in impacts if i.method in ("did", "its") and i.ci_low is not None]
+    method: Method = "did" if any(i.method == "did" for i in usable) else "its"
+    chosen = [i for i in usable if i.method == method]
+    if len(chosen) <= 1:
+        return chosen[0] if chosen else None
+    known = [sizes.get(i.cohort) for i in chosen]
+    raw = [float(s) for s in known] if all(s and s > 0 for s in known) else [1.0] * len(chosen)
+    weights = [w / sum(raw) for w in raw]
+
+    def series(i: ImpactEstimate) -> frozenset[str]:
+        return frozenset(x for x in (groups.get(i.cohort, i.cohort), i.comparison) if x)
+
+    def combine(
+        pick: Callable[[ImpactEstimate], tuple[float | None, float | None, float | None]],
+    ) -> tuple[float, float, float] | None:
+        parts = []
+        for w, i in zip(weights, chosen, strict=True):
+            b, lo, hi = pick(i)
+            if b is None or lo is None or hi is None:
+                return None
+            parts.append((w, b, (hi - lo) / 2, series(i)))
+        return _combined_interval(parts)
+
+    main = combine(lambda i: (i.estimate, i.ci_low, i.ci_high))
+    assert main is not None  # every chosen estimate has an interval
+    est, lo, hi = main
+    first = chosen[0]
+    unit, period = first.unit, first.period
+    weighting = "weighted by cohort size" if raw != [1.0] * len(chosen) else "equally weighted"
+    tail = (
+        " relative to the comparison groups after training"
+        if method == "did"
+        else " after training, compared with the earlier trends"
+    )
+    change, clear = _change_text(est, lo, hi, unit, tail)
+    trend = combine(lambda i: (i.trend_estimate, i.trend_ci_low, i.trend_ci_high))
+    evidence: Evidence
+    if method == "its":
+        evidence = "weak"
+        verdict = (
+            "weak evidence, as there is no comparison group"
+            if clear
+            else ("no clear effect, and weak evidence, as there is no comparison group")
+        )
+    elif not clear:
+        evidence = "moderate"
+        verdict = "no clear effect, since the interval includes zero"
+    elif trend is None:
+        evidence = "moderate"
+        verdict = "moderate evidence; too few periods before training to allow for trends"
+    elif not _clear(trend[1], trend[2]) or (trend[0] > 0) != (est > 0):
+        evidence = "weak" if any(i.parallel_ok is False for i in chosen) else "moderate"
+        verdict = (
+            f"{evidence} evidence: allowing for differences in the groups' trends, the change "
+            f"is unclear {_ci_text(trend[1], trend[2], False)}"
+        )
+    elif any(i.parallel_ok is False for i in chosen):
+        evidence = "moderate"
+        verdict = (
+            "moderate evidence; a cohort's trend before training differed from its comparison's"
+        )
+    else:
+        evidence = "strong"
+        verdict = "strong evidence from comparison groups"
+    label = kpi_label or "KPI"
+    summary = f"Across {len(chosen)} cohorts ({weighting}), the {label} {change}: {verdict}."
+    caveats = tuple(dict.fromkeys(c for i in chosen for c in i.caveats))
+    return ImpactEstimate(
+        method=method,
+        cohort="all",
+        comparison=None,
+        estimate=est,
+        ci_low=lo,
+        ci_high=hi,
+        p_value=None,
+        n_pre=min(i.n_pre for i in chosen),
+        n_post=min(i.n_post for i in chosen),
+        pre_window=min(i.pre_window for i in chosen if i.pre_window),
+        post_window=max(i.post_window for i in chosen if i.post_window),
+        parallel_trend_p=None,
+        parallel_ok=None if method == "its" else all(i.parallel_ok is not False for i in chosen),
+        evidence=evidence,
+        summary=summary,
+        caveats=caveats,
+        period=period,
+        unit=unit,
+        trend_estimate=None if trend is None else trend[0],
+        trend_ci_low=None if trend is None else trend[1],
+        trend_ci_high=None if trend is None else trend[2],
+    )

@@ -51,7 +51,6 @@ LEARNING_INDICATORS: Mapping[str, str] = {
 """Leading-indicator names in goal files that mean a learning measure."""
 DEFAULT_INDICATORS = ("course_completion", "assessment_score")
 """Shown for a goal with learning paths that names no leading indicators."""
-_EVIDENCE_RANK = {"strong": 0, "moderate": 1, "weak": 2, "insufficient": 3}
 
 
 @dataclass(frozen=True)
@@ -81,7 +80,10 @@ class GoalAnalysis:
     roi: Any | None
     """``roi.RoiEstimate`` for the best estimate, when costs and benefit_per_unit are given."""
     best_impact: Any | None
-    """The estimate a leader should see first: strongest evidence, then most data."""
+    """The headline estimate, chosen before any result is seen: the cohort-size-weighted
+    average over the cohorts of the strongest design (``impact.headline_impact``)."""
+    roi_withheld: str | None
+    """Why no ROI is shown although costs and benefit_per_unit are given (weak evidence)."""
     learning: dict[str, Funnel]
     """Funnel per cohort id over all linked paths."""
     learning_total: Funnel | None
@@ -235,12 +237,14 @@ def impacts_on(
     return groups, list(estimates)
 
 
-def best_impact(impacts: list[Any]) -> Any | None:
-    """Strongest evidence first, then the most periods; only DiD/ITS with an estimate."""
-    usable = [i for i in impacts if i.method in ("did", "its") and i.estimate is not None]
-    if not usable:
-        return None
-    return min(usable, key=lambda i: (_EVIDENCE_RANK.get(i.evidence, 9), -(i.n_pre + i.n_post)))
+def best_impact(
+    impacts: list[Any], windows: list[Any], sizes: Mapping[str, int | None], kpi_label: str
+) -> Any | None:
+    """The pre-specified headline (``impact.headline_impact``) over the goal's cohorts."""
+    from .impact import headline_impact
+
+    groups = {w.cohort: w.group for w in windows}
+    return headline_impact(impacts, sizes=sizes, groups=groups, kpi_label=kpi_label)
 
 
 def _mde(
@@ -376,10 +380,18 @@ def analyse_goal(
         shown += [pr.total] if not pr.total.suppressed else list(pr.funnels.values())
     total = combine_funnels(shown)
 
-    best = best_impact(impacts)
+    best = best_impact(impacts, windows, sizes, k.label)
     roi = None
+    roi_withheld = None
     costs = goal.meta.costs
-    if best is not None and costs is not None and costs.total > 0 and goal.meta.benefit_per_unit:
+    wants_roi = costs is not None and costs.total > 0 and bool(goal.meta.benefit_per_unit)
+    if best is not None and wants_roi and best.evidence == "weak":
+        roi_withheld = (
+            "No return on investment is shown: the impact estimate is weak evidence "
+            f"({'no comparison group' if best.method == 'its' else 'a trend could explain it'}"
+            "), and money figures built on it would claim more than it can carry."
+        )
+    elif best is not None and wants_roi and costs is not None:
         from .roi import phillips_roi
 
         planned = [c.size for p in paths for c in p.meta.cohorts if c.size is not None]
@@ -420,6 +432,7 @@ def analyse_goal(
         mde=mde,
         roi=roi,
         best_impact=best,
+        roi_withheld=roi_withheld,
         learning=funnels,
         learning_total=total,
         evidence=chain,
