@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 NODE   := tests/.node
 NODE_STAMP := $(NODE)/node_modules/.installed
 
-.PHONY: site test check lint bench serve clean
+.PHONY: site test lint bench calibration serve clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,9 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+calibration: $(STAMP)
+	$(BIN)/python benchmarks/calibration.py
 
 serve: $(STAMP)
 	$(BIN)/goalpath serve
