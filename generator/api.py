@@ -49,8 +49,18 @@ def impact_json(imp: Any) -> dict[str, Any]:
         "pre_window": [_date(d) for d in imp.pre_window] if imp.pre_window else None,
         "post_window": [_date(d) for d in imp.post_window] if imp.post_window else None,
         "parallel_trends_ok": imp.parallel_ok,
+        "parallel_trends_p": _num(imp.parallel_trend_p),
+        "trend_adjusted": {
+            "estimate": _num(imp.trend_estimate),
+            "ci_low": _num(imp.trend_ci_low),
+            "ci_high": _num(imp.trend_ci_high),
+        }
+        if imp.trend_ci_low is not None
+        else None,
+        "autocorrelation": _num(imp.autocorrelation),
         "evidence": imp.evidence,
         "summary": imp.summary,
+        "caveats": list(imp.caveats),
     }
 
 
@@ -121,6 +131,7 @@ def goals_json(site: Site, analysis: Any) -> list[dict[str, Any]]:
                 "minimum_detectable_effect": _num(ga.mde),
                 "learning": {c: funnel_json(f) for c, f in ga.learning.items()},
                 "roi": roi_json(ga.roi),
+                "roi_withheld": ga.roi_withheld,
             }
         )
     return out

@@ -297,3 +297,82 @@ def test_goal_without_baseline_uses_first_observation() -> None:
     assert p.baseline == 60.0 and p.baseline_source == "first-observation"
     assert p.baseline_date == D(2026, 1, 1)
     assert p.progress == pytest.approx(0.25)
+
+
+def test_forecast_band_matches_the_ols_prediction_interval() -> None:
+    import statsmodels.api as sm  # the test oracle; the build does not import it
+
+    g = goal(
+        direction="increase",
+        baseline={"value": 10.0, "date": "2025-12-31"},
+        target={"value": 20.0, "date": "2026-12-31"},
+    )
+    values = [10.2, 11.5, 11.1, 12.9, 13.4, 13.2, 14.8]
+    months = [f"2026-{m:02d}-01" for m in range(1, 8)]
+    f = run(g, table(dict(zip(months, values, strict=True))), D(2026, 7, 31)).forecast
+    x = sm.add_constant([float(m) for m in range(len(values))])
+    pred = sm.OLS(values, x).fit().get_prediction([[1.0, 11.0]])  # December: 11 periods on
+    low, high = pred.conf_int(obs=True, alpha=0.05)[0]
+    assert f is not None
+    assert (f.value, f.low, f.high) == pytest.approx((pred.predicted_mean[0], low, high))
+
+
+def test_forecasts_of_counts_never_go_below_zero() -> None:
+    g = goal(
+        metric="accidents",
+        unit="accidents / month",
+        baseline={"value": 6.0, "date": "2025-12-31"},
+        target={"value": 3.0, "date": "2026-12-31"},
+    )
+    falling = {f"2026-{m:02d}-01": max(0.0, 6.0 - m) for m in range(1, 7)}
+    f = run(g, table(falling, metric="accidents"), D(2026, 6, 30)).forecast
+    assert f is not None and f.value == 0.0 and f.low == 0.0 and f.high >= 0.0
+    share = goal(
+        metric="share",
+        unit="% satisfied",
+        direction="increase",
+        baseline={"value": 80.0, "date": "2025-12-31"},
+        target={"value": 90.0, "date": "2026-12-31"},
+    )
+    rising = {f"2026-{m:02d}-01": 80.0 + 3 * m for m in range(1, 7)}
+    f = run(share, table(rising, metric="share"), D(2026, 6, 30)).forecast
+    assert f is not None and f.value == 100.0 and f.high == 100.0
+
+
+def test_an_open_period_counts_for_nothing_and_is_shown_as_so_far() -> None:
+    data = table({"2026-01-01": 3.9, "2026-02-01": 3.6, "2026-03-01": 2.5})
+    # observations cover 10 March only: March is still open
+    p = run(goal(), data, D(2026, 3, 10), complete_through=D(2026, 3, 10))
+    assert p.current == pytest.approx(3.6) and p.current_period == D(2026, 2, 1)
+    assert p.status != "achieved"  # 2.5 so far in March would read as the target reached
+    assert (p.open_period, p.open_value) == (D(2026, 3, 1), pytest.approx(2.5))
+    assert p.summary.endswith(
+        " March so far: 2.5 errors / 1000 doses (not counted until the month is complete)."
+    )
+    assert list(p.series.index) == [pd.Timestamp("2026-01-01"), pd.Timestamp("2026-02-01")]
+    closed = run(goal(), data, D(2026, 3, 31), complete_through=D(2026, 3, 31))
+    assert closed.open_period is None and closed.current == pytest.approx(2.5)
+
+
+def test_achieved_needs_the_target_met_two_periods_in_a_row() -> None:
+    once = table({"2026-01-01": 3.5, "2026-02-01": 2.9})
+    assert run(goal(), once, D(2026, 2, 28)).status == "on-track"  # one lucky month
+    twice = table({"2026-01-01": 2.95, "2026-02-01": 2.9})
+    assert run(goal(), twice, D(2026, 2, 28)).status == "achieved"
+
+
+def test_complete_through_follows_each_metric_cadence() -> None:
+    from generator.analysis.periods import complete_through
+
+    daily = pd.date_range("2026-11-01", "2026-11-23", freq="D")
+    monthly = pd.date_range("2026-01-01", "2026-11-01", freq="MS")
+    kpis = pd.DataFrame(
+        {
+            "date": [*daily, *monthly],
+            "metric": ["calls"] * len(daily) + ["csat"] * len(monthly),
+            "value": 1.0,
+        }
+    )
+    through = complete_through(kpis)
+    assert through["calls"] == D(2026, 11, 23)  # daily to the 23rd: November is open
+    assert D(2026, 11, 30) <= through["csat"] < D(2026, 12, 31)  # November's figure is in

@@ -319,7 +319,7 @@ def estimate_did(
     est, lo, hi, p = _term(fit, "post", scale)
     trend: tuple[float, float | None, float | None, float | None] | None = None
     trend_p: float | None = None
-    if len(pre) >= 3:
+    if len(pre) >= 4:  # a slope and the noise from three points: no check, no adjustment
         pre_fit = fit_series(d[: len(pre)], t[: len(pre)], {"t": t[: len(pre)]})
         trend_p = _term(pre_fit, "t", scale)[3]
         trend = _term(fit_series(d, t, {"post": is_post, "t": t}), "post", scale)
@@ -330,7 +330,7 @@ def estimate_did(
             f"Pre-training trends were not parallel ({p_text(trend_p)}): "
             "the estimate may be biased."
         )
-    elif len(pre) < 4:  # a slope and the noise from three points: no check
+    elif len(pre) < 4:
         caveats.append(
             "Too few periods before training to check that the groups moved in parallel."
         )

@@ -250,3 +250,49 @@ def until(s: pd.Series, as_of: Any, period: str) -> pd.Series:
         return s
     # The index is sorted (as ``series`` and ``goal_series`` return it): cut at the end.
     return s.iloc[: s.index.searchsorted(period_start(as_of, period), side="right")]
+
+
+def complete_through(kpis: pd.DataFrame) -> dict[str, dt.date]:
+    """Per metric, the last day its observations cover: the latest date plus the metric's
+    cadence (the median gap between its observation dates) less one day.
+
+    A metric observed daily up to 23 November covers 23 November, so November is still
+    open; one observed on the first of each month (one figure a month) covers the whole
+    month its latest figure is for. A metric with a single date covers that date's period.
+    """
+    if kpis.empty or "date" not in kpis.columns:
+        return {}
+    frame = pd.DataFrame(
+        {"metric": kpis["metric"].astype(str), "date": pd.to_datetime(kpis["date"]).dt.normalize()}
+    ).dropna()
+    frame = frame.drop_duplicates().sort_values(["metric", "date"])
+    out: dict[str, dt.date] = {}
+    for metric, dates in frame.groupby("metric", sort=False)["date"]:
+        days = dates.to_numpy(dtype="datetime64[D]")
+        last = as_date(days[-1])
+        if len(days) < 2:
+            out[str(metric)] = dt.date.max
+            continue
+        cadence = int(np.median(np.diff(days).astype(int)))
+        out[str(metric)] = last + dt.timedelta(days=max(cadence, 1) - 1)
+    return out
+
+
+def complete_only(s: pd.Series, through: dt.date | None, period: str) -> pd.Series:
+    """``s`` without its trailing periods that end after ``through`` (still open)."""
+    if s.empty or through is None:
+        return s
+    keep = len(s)
+    while keep and last_day(s.index[keep - 1], period) > through:
+        keep -= 1
+    return s.iloc[:keep]
+
+
+def open_period_label(ts: Any, period: str) -> str:
+    """``November so far``, ``Week 47 so far``, ``2026-Q4 so far``: a period still open."""
+    t = _ts(ts)
+    if period == "month":
+        return f"{calendar.month_name[t.month]} so far"
+    if period == "week":
+        return f"Week {t.isocalendar()[1]} so far"
+    return f"{period_label(t, period)} so far"

@@ -18,7 +18,16 @@ import numpy as np
 import pandas as pd
 
 from ..schema import GoalMeta
-from .periods import as_date, goal_series, period_end, period_index, period_label, until
+from .periods import (
+    as_date,
+    complete_only,
+    goal_series,
+    open_period_label,
+    period_end,
+    period_index,
+    period_label,
+    until,
+)
 from .wording import day_label
 
 Status = Literal["not-started", "on-track", "at-risk", "off-track", "achieved", "no-data", "stale"]
@@ -48,6 +57,9 @@ FORECAST_MIN_PERIODS = 4
 """Fewest periods a forecast is fitted on."""
 FORECAST_MAX_PERIODS = 12
 """Most recent periods the forecast's trend is fitted on."""
+SUSTAINED_PERIODS = 2
+"""A goal is achieved once its KPI has met the target in this many complete periods in a
+row (one, while it has only one): one lucky month is not an achievement."""
 BaselineSource = Literal["value", "window", "first-observation"]
 
 
@@ -114,6 +126,11 @@ class GoalProgress:
     """One sentence from the numbers."""
     confidence_conflict: str | None
     """Set when the owner's latest check-in confidence contradicts the status."""
+    open_period: dt.date | None = None
+    """First day of a period whose data are not complete yet (kept out of status,
+    progress, forecast and impact), or None."""
+    open_value: float | None = None
+    """The open period's value so far (shown as such, never as a complete figure)."""
 
 
 def _fmt(v: float) -> str:
@@ -189,11 +206,29 @@ def share_of_way(value: float, baseline: float, target: float, direction: str) -
     return sign * (value - baseline) / span
 
 
+def value_range(s: pd.Series, unit: str) -> tuple[float | None, float | None]:
+    """The range a KPI can take: never below 0 when it has never been negative (counts,
+    rates, money), and at most 100 when its unit is a percentage and it never exceeded it."""
+    values = s.dropna().to_numpy(dtype=np.float64)
+    if not len(values):
+        return None, None
+    low = 0.0 if values.min() >= 0 else None
+    high = 100.0 if "%" in unit and values.max() <= 100 else None
+    return low, high
+
+
 def forecast(
-    s: pd.Series, *, target: float, target_date: dt.date, direction: str, period: str
+    s: pd.Series,
+    *,
+    target: float,
+    target_date: dt.date,
+    direction: str,
+    period: str,
+    bounds: tuple[float | None, float | None] = (None, None),
 ) -> Forecast | None:
-    """OLS line through the last 4–12 periods, predicted at the deadline's period."""
-    import statsmodels.api as sm
+    """OLS line through the last 4–12 periods, predicted at the deadline's period, with
+    the 95% band for a new observation; value and band kept within ``bounds``."""
+    from scipy import special
 
     recent = s.dropna().iloc[-FORECAST_MAX_PERIODS:]
     if len(recent) < FORECAST_MIN_PERIODS:
@@ -203,13 +238,21 @@ def forecast(
     if x_target <= x[-1]:
         return None
     y = recent.to_numpy(dtype=np.float64)
-    fit = sm.OLS(y, sm.add_constant(x, has_constant="add")).fit()
-    prediction = fit.get_prediction(np.array([[1.0, x_target]]))
-    value = float(prediction.predicted_mean[0])
-    # The band for a new observation (summary_frame's obs_ci_*), without building a frame.
-    low, high = (float(v) for v in prediction.conf_int(obs=True, alpha=0.05)[0])
-    if not math.isfinite(low) or not math.isfinite(high):
-        low = high = value
+    design = np.column_stack([np.ones(len(x)), x])
+    beta, *_ = np.linalg.lstsq(design, y, rcond=None)
+    new = np.array([1.0, x_target])
+    value = float(new @ beta)
+    resid = y - design @ beta
+    dof = len(y) - 2
+    scale = float(resid @ resid) / dof
+    spread = math.sqrt(scale * (1.0 + new @ np.linalg.inv(design.T @ design) @ new))
+    half = float(special.stdtrit(dof, 0.975)) * spread
+    low, high = value - half, value + half
+    floor, ceiling = bounds
+    if floor is not None:
+        value, low, high = (max(v, floor) for v in (value, low, high))
+    if ceiling is not None:
+        value, low, high = (min(v, ceiling) for v in (value, low, high))
     reaches = _sign(direction) * (value - target) >= 0
     return Forecast(target_date, value, low, high, bool(reaches), len(recent))
 
@@ -311,6 +354,17 @@ def _summary(
     return "; ".join(parts) + "."
 
 
+def _open_text(goal: GoalMeta, start: dt.date | None, value: float | None, period: str) -> str:
+    """`` November so far: 4.1 errors / 1000 doses (not counted until the month is complete).``"""
+    if start is None or value is None:
+        return ""
+    unit = f" {goal.kpi.unit}" if goal.kpi.unit else ""
+    return (
+        f" {open_period_label(start, period)}: {_fmt(value)}{unit} "
+        f"(not counted until the {period} is complete)."
+    )
+
+
 def goal_progress(
     goal_meta: GoalMeta,
     periods_df: pd.DataFrame,
@@ -323,6 +377,7 @@ def goal_progress(
     started: bool,
     own_series: pd.Series | None = None,
     with_forecast: bool = True,
+    complete_through: dt.date | None = None,
 ) -> GoalProgress:
     """Status, progress, forecast and summary of one goal (rules in the module docstring).
 
@@ -331,18 +386,24 @@ def goal_progress(
     ignored. ``own_series`` is the goal's ``goal_series`` when the caller already has it
     (period reviews ask for the same goal on many days). ``with_forecast=False`` leaves
     ``forecast`` None for callers that do not show it (an OLS fit per call).
+    ``complete_through``: the last day the KPI's observations cover; a later period is
+    still open, and stays out of everything but ``open_period``/``open_value``.
     """
     k = goal_meta.kpi
     if own_series is None:
         own_series = goal_series(periods_df, k.metric, k.group, k.agg)
-    s = until(own_series, as_of, period).dropna()
+    seen = until(own_series, as_of, period).dropna()
+    through = complete_through
+    s = complete_only(seen, through, period)
+    open_period = as_date(seen.index[-1]) if len(seen) > len(s) else None
+    open_value = float(seen.iloc[-1]) if open_period is not None else None
     baseline, baseline_date, source = resolve_baseline(goal_meta, s, period)
     plan = expected_path(goal_meta, baseline, baseline_date)
     has_data = not s.empty
     current = float(s.iloc[-1]) if has_data else None
     current_period = as_date(s.index[-1]) if has_data else None
     last_obs = min(as_date(period_end(s.index[-1], period)), as_of) if has_data else None
-    stale = has_data and period_index(as_of, period) - period_index(s.index[-1], period) > (
+    stale = has_data and period_index(as_of, period) - period_index(seen.index[-1], period) > (
         stale_after
     )
     progress = (
@@ -364,7 +425,8 @@ def goal_progress(
         if expected is not None and progress is not None
         else None
     )
-    achieved = current is not None and _sign(k.direction) * (current - k.target.value) >= 0
+    recent = s.iloc[-SUSTAINED_PERIODS:].to_numpy(dtype=np.float64)
+    achieved = bool(len(recent) and (_sign(k.direction) * (recent - k.target.value) >= 0).all())
     before_baseline = baseline_date is not None and as_of < baseline_date
     status = _status(
         has_data=has_data,
@@ -384,6 +446,7 @@ def goal_progress(
             target_date=k.target.date,
             direction=k.direction,
             period=period,
+            bounds=value_range(s, k.unit),
         )
         if with_forecast and has_data and k.target.date > as_of
         else None
@@ -416,6 +479,9 @@ def goal_progress(
             progress=progress,
             expected=expected,
             period=period,
-        ),
+        )
+        + _open_text(goal_meta, open_period, open_value, period),
         confidence_conflict=_conflict(goal_meta, status, as_of),
+        open_period=open_period,
+        open_value=open_value,
     )

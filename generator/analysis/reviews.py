@@ -28,6 +28,7 @@ import pandas as pd
 from ..model import Site
 from .learning import completion_counts
 from .periods import (
+    complete_through,
     period_end,
     period_label,
     period_start,
@@ -179,6 +180,7 @@ def take_snapshots(site: Site, data: Any, days: Sequence[dt.date]) -> list[Snaps
     cfg = site.config
     period = cfg.period
     periods = split_periods(to_periods(data.kpis, period, _kpi_agg(site)))
+    complete = complete_through(data.kpis)
     order = sorted(range(len(days)), key=lambda i: days[i])
     found: dict[str, dict[str, Any]] = {gid: {} for gid in site.goals}
     goal_snaps: dict[int, dict[str, GoalSnapshot]] = {i: {} for i in order}
@@ -191,11 +193,21 @@ def take_snapshots(site: Site, data: Any, days: Sequence[dt.date]) -> list[Snaps
         control = _control_group(site, goal)
         for i in order:
             day = days[i]
-            pr = progress_on(site, goal, rows, day, own, with_forecast=False)
+            through = complete.get(k.metric)
+            pr = progress_on(
+                site, goal, rows, day, own, with_forecast=False, complete_through=through
+            )
             pending = [w for w in windows if w.end < day and w.cohort not in found[gid]]
             if pending:
                 _, estimates = impacts_on(
-                    periods, goal, pr.series, windows, control, as_of=day, period=period
+                    periods,
+                    goal,
+                    pr.series,
+                    windows,
+                    control,
+                    as_of=day,
+                    period=period,
+                    complete_through=through,
                 )
                 for est in estimates:
                     if _usable(est) and est.cohort not in found[gid]:

@@ -31,6 +31,8 @@ from .periods import (
     PERIODS_PER_YEAR,
     PeriodLookup,
     as_date,
+    complete_only,
+    complete_through,
     period_end,
     periods_between,
     split_periods,
@@ -168,6 +170,7 @@ def progress_on(
     own_series: pd.Series | None = None,
     *,
     with_forecast: bool = True,
+    complete_through: dt.date | None = None,
 ) -> Any:
     """``goal_progress`` on ``day`` with the site's thresholds; a goal counts as started
     once a cohort of one of its paths has (the goal page and the reviews share it)."""
@@ -184,6 +187,7 @@ def progress_on(
         started=not paths or any(c.start <= day for p in paths for c in p.meta.cohorts),
         own_series=own_series,
         with_forecast=with_forecast,
+        complete_through=complete_through,
     )
 
 
@@ -196,14 +200,18 @@ def impact_groups(
     *,
     as_of: dt.date,
     period: str,
+    complete_through: dt.date | None = None,
 ) -> dict[str, pd.Series]:
-    """The series an impact estimate compares, up to ``as_of``: the goal's own (``own``),
-    each cohort's KPI group and the control group; the page and the reviews share it."""
+    """The series an impact estimate compares, up to ``as_of`` and without periods still
+    open: the goal's own (``own``, already cut), each cohort's KPI group and the control
+    group; the page and the reviews share it."""
     k = goal.meta.kpi
+    through = complete_through
     groups: dict[str, pd.Series] = {k.group: own}
     for key in [*(w.group for w in windows), *([control] if control else [])]:
         if key not in groups:
-            groups[key] = until(periods.group_series(k.metric, key), as_of, period)
+            s = until(periods.group_series(k.metric, key), as_of, period)
+            groups[key] = complete_only(s, through, period)
     return groups
 
 
@@ -216,12 +224,22 @@ def impacts_on(
     *,
     as_of: dt.date,
     period: str,
+    complete_through: dt.date | None = None,
 ) -> tuple[dict[str, pd.Series], list[Any]]:
     """(:func:`impact_groups`, ``estimate_cohorts`` on them) on ``as_of``: what the goal
     page shows and what a review finds new."""
     from .impact import estimate_cohorts
 
-    groups = impact_groups(periods, goal, own, windows, control, as_of=as_of, period=period)
+    groups = impact_groups(
+        periods,
+        goal,
+        own,
+        windows,
+        control,
+        as_of=as_of,
+        period=period,
+        complete_through=complete_through,
+    )
     if not windows:
         return groups, []
     k = goal.meta.kpi
@@ -351,6 +369,7 @@ def analyse_goal(
     path_results: Mapping[str, PathAnalysis],
     *,
     as_of: dt.date,
+    complete: Mapping[str, dt.date] | None = None,
 ) -> GoalAnalysis:
     """Everything for one goal; ``periods`` and ``path_results`` are computed once per site."""
 
@@ -359,12 +378,22 @@ def analyse_goal(
     k = goal.meta.kpi
     paths = [site.paths[p] for p in goal.paths]
     own = periods.goal_series(k.metric, k.group, k.agg)
-    progress = progress_on(site, goal, periods.metric_rows(k.metric), as_of, own)
+    through = (complete or {}).get(k.metric)
+    progress = progress_on(
+        site, goal, periods.metric_rows(k.metric), as_of, own, complete_through=through
+    )
 
     control = _control_group(site, goal)
     windows = _windows(site, goal) if paths else []
     groups, impacts = impacts_on(
-        periods, goal, progress.series, windows, control, as_of=as_of, period=period
+        periods,
+        goal,
+        progress.series,
+        windows,
+        control,
+        as_of=as_of,
+        period=period,
+        complete_through=through,
     )
     chart_series = {g: s for g, s in groups.items() if not s.empty}
 
@@ -463,6 +492,7 @@ def analyse_site(
     cfg = site.config
     as_of = resolve_as_of(site, data, today)
     periods = split_periods(to_periods(data.kpis, cfg.period, _kpi_agg(site)))
+    complete = complete_through(data.kpis)
     old_paths, old_goals = reuse_paths or {}, reuse_goals or {}
     path_results = {
         pid: old_paths.get(pid) or _analyse_path(site, p, data, as_of)
@@ -475,7 +505,9 @@ def analyse_site(
         if reused is not None:
             goals[gid] = reused
             continue
-        goals[gid] = analyse_goal(site, g, data, periods, path_results, as_of=as_of)
+        goals[gid] = analyse_goal(
+            site, g, data, periods, path_results, as_of=as_of, complete=complete
+        )
         done += 1
         if progress is not None:
             progress(done, todo)
