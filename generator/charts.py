@@ -114,6 +114,13 @@ def row_titles(chart: Any, y: Any, text: str, limit: str = "width") -> Any:
     ).encode(x=alt.value(0), y=y, text=text)
 
 
+SERIES_COLOURS = ("#1d2430", "#2356a8", "#c98500", "#8a5cc2", "#0f8a8a")
+"""The KPI chart's line colours, by series order; a cohort's training band takes its
+line's colour, so band and line read as one cohort."""
+NO_SERIES_COLOUR = "#8a94a6"
+"""A training band whose cohort has no KPI line of its own."""
+
+
 @functools.cache
 def _kpi_template() -> dict[str, Any]:
     import altair as alt
@@ -152,7 +159,7 @@ def _kpi_template() -> dict[str, Any]:
         .encode(
             x=x,
             x2="end:T",
-            color=alt.Color("label:N", legend=None, scale=alt.Scale(scheme="tableau10")),
+            color=alt.Color("colour:N", legend=None, scale=None),
             tooltip=[
                 alt.Tooltip("label:N", title="Training"),
                 alt.Tooltip("date:T", title="From", format="%d %b %Y"),
@@ -213,7 +220,7 @@ def _kpi_template() -> dict[str, Any]:
             color=alt.Color(
                 "series:N",
                 title=None,
-                scale=alt.Scale(range=["#1d2430", "#2356a8", "#c98500", "#8a5cc2", "#0f8a8a"]),
+                scale=alt.Scale(range=list(SERIES_COLOURS)),
                 sort=alt.EncodingSortField("order", op="min"),
                 # one series a line on a phone: a single row of cohort names ran off the edge
                 legend=alt.Legend(columns={"expr": "width < 500 ? 1 : 5"}),  # type: ignore[arg-type]

@@ -124,10 +124,12 @@ def kpi_chart(site: Site, goal: Goal, ga: Any, period: str) -> ch.ChartSpec | No
                 "high": p.forecast.high,
             },
         ]
+    line_order = {group: i for i, group in enumerate(ga.series_by_group)}
     training = []
     for pid in goal.paths:
         path = site.paths[pid]
         for c in path.meta.cohorts:
+            line = line_order.get(c.kpi_group)
             training.append(
                 {
                     "date": c.start,
@@ -135,6 +137,9 @@ def kpi_chart(site: Site, goal: Goal, ga: Any, period: str) -> ch.ChartSpec | No
                     "label": f"{c.label} training",
                     "short": c.label,
                     "stagger": len(training) % 2,
+                    "colour": ch.NO_SERIES_COLOUR
+                    if line is None
+                    else ch.SERIES_COLOURS[line % len(ch.SERIES_COLOURS)],
                 }
             )
     refs = []

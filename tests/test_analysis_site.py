@@ -312,11 +312,12 @@ def test_learning_leading_and_evidence(analysis: SiteAnalysis) -> None:
     assert levels["inputs"].value_text.startswith("6 people enrolled · 12 planned hours")
     assert levels["reaction"].value_text == "50% reflected (3 reflections)"
     assert levels["learning"].strength == "strong"
-    assert levels["behaviour"].strength == "strong"
+    # three months before training cannot tell a change from a trend
+    assert levels["behaviour"].strength == "weak" and signal.p_value is None
     assert levels["results"].value_text.startswith("Difference-in-differences: −0.4")
     # three months before training cannot rule out a trend: moderate, not strong
     assert levels["results"].strength == "moderate"
-    assert ga.evidence.sentence == "Every level of the chain holds up."
+    assert ga.evidence.sentence.endswith("the chain breaks at behaviour.")
     results = analysis.goals["later"].evidence.levels[4]
     assert (results.value_text, results.strength) == ("Not started", "none")
     later = analysis.goals["later"].evidence
@@ -364,3 +365,21 @@ def test_frames_are_not_mutated_and_analysis_is_fast() -> None:
         pd.testing.assert_frame_equal(old, new)
     assert elapsed < len(site.goals) * 1.0
     assert dataclasses.is_dataclass(SiteAnalysis)
+
+
+def test_behaviour_signal_tells_a_trend_from_a_change() -> None:
+    import numpy as np
+
+    from generator.analysis.evidence import behaviour_signal
+
+    idx = pd.date_range("2025-01-01", periods=20, freq="MS")
+    rng = np.random.default_rng(3)
+    trend = pd.Series(50 + 1.0 * np.arange(20) + rng.normal(0, 0.5, 20), index=idx)
+    start = dt.date(2025, 11, 10)  # November left out: 10 months before, 8 after
+    steady = behaviour_signal(trend, "double_checks", start)
+    assert steady is not None and (steady.n_pre, steady.n_post) == (10, 9)
+    assert steady.after > steady.before + 8  # a before/after t-test would call this strong
+    assert steady.p_value is not None and steady.p_value > 0.05
+    jump = trend + 5.0 * (trend.index >= pd.Timestamp("2025-12-01"))
+    changed = behaviour_signal(jump, "double_checks", start)
+    assert changed is not None and changed.p_value is not None and changed.p_value < 0.05

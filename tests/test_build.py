@@ -253,3 +253,26 @@ def test_example_site_builds_without_errors_and_links_resolve(tmp_path):
     assert {"on-track", "off-track"} <= statuses and len(statuses) >= 4
     estimates = [g["impact"] for g in api["goals"] if g["impact"] and g["impact"]["estimate"]]
     assert len(estimates) >= 2
+    # every path page's activity table has figures (it looked them up by the wrong key)
+    for page in sorted((tmp_path / "out/paths").glob("*/index.html")):
+        html = page.read_text()
+        if "Share of each cohort that completed each activity" not in html:
+            continue
+        table = html.split("Share of each cohort that completed each activity", 1)[1]
+        table = table.split("</table>", 1)[0]
+        assert "%</td>" in table, f"{page}: the activity completion table is empty"
+    # a cohort's training band has its KPI line's colour (bands went by label, lines by order)
+    html = (tmp_path / "out/goals/reduce-medication-errors/index.html").read_text()
+    raw = html.split('id="kpi-chart-spec">', 1)[1].split("</script>", 1)[0]
+    spec = json.loads(raw)
+    palette = next(
+        layer["encoding"]["color"]["scale"]["range"]
+        for layer in spec["layer"]
+        if layer.get("data") == {"name": "series"}
+    )
+    order = {r["series"]: r["order"] for r in spec["datasets"]["series"]}
+    bands = {r["short"]: r["colour"] for r in spec["datasets"]["training"]}
+    matched = [name for name in bands if name in order]
+    assert matched, (bands, order)
+    for name in matched:
+        assert bands[name] == palette[order[name] % len(palette)], name

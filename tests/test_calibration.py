@@ -3,8 +3,9 @@
 The fast version draws enough panels to catch a method that is off by a few points;
 its bounds are the targets (coverage 93–97%, false positives at most 6%) widened by two
 binomial standard errors of that many draws. ``pytest -m long`` runs the full-size
-study, where the bounds are the targets themselves; ``benchmarks/calibration.py``
-prints the figures.
+study (1,000 panels a scenario), where the bounds are the targets widened by one
+standard error (0.7 points): a method sitting on a bound passes or fails there by the
+luck of the draws. ``benchmarks/calibration.py`` prints the figures.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ def _slack(draws: int, p: float) -> float:
 
 
 def _check(coverage: float, false_positives: float, draws: int) -> None:
-    slack = 0.0 if draws >= LONG else _slack(draws, 0.05)
+    slack = _slack(draws, 0.05) / (2 if draws >= LONG else 1)
     assert 0.93 - slack <= coverage <= 0.97 + slack
     assert false_positives <= 0.06 + slack
 

@@ -95,7 +95,9 @@ class BehaviourSignal:
     n_post: int
     """Periods after."""
     p_value: float | None
-    """Welch t-test of before vs after; None with fewer than 2 periods on a side."""
+    """p-value of the level change against the indicator's earlier trend (an interrupted
+    time series with the impact estimates' noise model); None with fewer than 4 periods
+    before or 2 after: a trending indicator is not a behaviour change."""
 
 
 def _pct(v: float) -> str:
@@ -116,8 +118,13 @@ def behaviour_signal(
     s: pd.Series, metric: str, start: dt.date, period: str = "month"
 ) -> BehaviourSignal | None:
     """Periods ending before ``start`` vs. periods starting on or after it (the period
-    holding ``start`` is left out); None without data on both sides."""
-    from scipy import stats
+    holding ``start`` is left out); None without data on both sides.
+
+    The means are what the page shows; the p-value is that of the level change against
+    the pre-training trend (``impact.estimate_its``): a before/after t-test called a
+    steadily trending indicator with no change "strong" 68% of the time.
+    """
+    from .impact import estimate_its
 
     s = s.dropna()
     ends = np.array([period_end(ts, period).date() < start for ts in s.index], dtype=bool)
@@ -126,9 +133,17 @@ def behaviour_signal(
     post = s[after].to_numpy(dtype=np.float64) if len(s) else np.array([], dtype=np.float64)
     if len(pre) == 0 or len(post) == 0:
         return None
-    p: float | None = None
-    if len(pre) >= 2 and len(post) >= 2 and (np.ptp(pre) > 0 or np.ptp(post) > 0):
-        p = float(stats.ttest_ind(pre, post, equal_var=False).pvalue)
+    last_pre = period_end(s[ends].index[-1], period).date()
+    its = estimate_its(
+        s[ends | after],
+        cohort=metric,
+        train_start=last_pre + dt.timedelta(days=1),
+        train_end=start - dt.timedelta(days=1)
+        if start > last_pre + dt.timedelta(days=1)
+        else last_pre + dt.timedelta(days=1),
+        period=period,
+    )
+    p = its.p_value if its.method == "its" else None
     return BehaviourSignal(metric, float(pre.mean()), float(post.mean()), len(pre), len(post), p)
 
 
@@ -226,7 +241,8 @@ def _behaviour(signals: Sequence[BehaviourSignal]) -> EvidenceLevel:
         3,
         "; ".join(texts),
         strength,
-        "Mean per period before vs. after training started (Welch t-test).",
+        "Mean per period before vs. after training started; p is the level change against "
+        "the earlier trend.",
         head,
     )
 

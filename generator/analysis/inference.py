@@ -51,6 +51,11 @@ SEED = 20_261_202
 """The bootstrap's seed: every build draws the same noise."""
 LEVEL = 0.95
 """Coverage the intervals claim."""
+TARGET_QUANTILE = 0.35
+"""The bootstrap draws from the least correlated model whose refitted variance factor
+reaches REML's in 65% of draws (the 35% quantile): the median (0.5) left 6.6% false
+positives with 3 post periods of AR(1) data; 0.35 keeps every calibration scenario at
+or under 6%, at the cost of 97.4% coverage with strongly autocorrelated data."""
 MIN_DOF = 2
 """Fewer residual degrees of freedom than this: no interval."""
 
@@ -157,7 +162,7 @@ def _reml(design: _Design, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 @functools.lru_cache(maxsize=4096)
 def _null_t(times_key: bytes, x_key: bytes, p: int, k: int) -> tuple[np.ndarray, np.ndarray]:
     """Under candidate ``k``: sorted |t*| per coefficient (p × DRAWS), and per coefficient
-    the median of the refitted variance factor (what REML would report, drawn from k)."""
+    the ``TARGET_QUANTILE`` of the refitted variance factor (what REML would report)."""
     design = _design(times_key, x_key, p)
     n = design.hat.shape[1]
     z = np.random.default_rng(SEED).standard_normal((n, DRAWS))
@@ -168,7 +173,7 @@ def _null_t(times_key: bytes, x_key: bytes, p: int, k: int) -> tuple[np.ndarray,
     se = np.sqrt(scale[None, :] * design.variances[best].T)  # (p, B)
     with np.errstate(divide="ignore", invalid="ignore"):
         t = np.abs(beta / se)
-    factors = np.median(design.variances[best] / design.variances[0], axis=0)
+    factors = np.quantile(design.variances[best] / design.variances[0], TARGET_QUANTILE, axis=0)
     return np.sort(np.where(np.isfinite(t), t, np.inf), axis=1), factors
 
 
@@ -179,8 +184,8 @@ def _bootstrap_model(times_key: bytes, x_key: bytes, p: int, k: int, j: int) -> 
     REML's φ is biased towards 0 in short series, and a bootstrap drawn from the fitted φ
     then under-covers when the noise is strongly autocorrelated (91% at φ = 0.9, 20
     periods); drawn from the truth it holds 95%. So the draws come from the least
-    correlated candidate whose refits report, in the median, at least the variance factor
-    REML reported here (indirect inference): the median-unbiased choice, found by bisection
+    correlated candidate whose refits report at least the variance factor REML reported
+    here in 65% of draws (indirect inference, leaning to caution), found by bisection
     over the candidates ordered by their variance factor.
     """
     design = _design(times_key, x_key, p)
