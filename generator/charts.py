@@ -393,6 +393,109 @@ def impact_chart(
     )
 
 
+# ---------------------------------------------------------------- gap by period
+
+
+@functools.cache
+def _gap_template() -> dict[str, Any]:
+    import altair as alt
+
+    x = alt.X(
+        "date:T",
+        title=None,
+        axis=alt.Axis(
+            format="%b %Y",
+            labelAngle=0,
+            tickCount={"expr": "ceil(width / 110)"},  # type: ignore[arg-type]
+        ),
+    )
+    # one legend for the layers' shared scale, drawn as solid dots: the band's pale
+    # square would otherwise stand for the cohort
+    colour = alt.Color(
+        "cohort:N",
+        title=None,
+        scale=alt.Scale(range=list(SERIES_COLOURS[1:])),
+        legend=alt.Legend(orient="bottom", columns=1, symbolType="circle", symbolOpacity=1),
+    )
+    zero = (
+        alt.Chart(alt.Data(name="zero"))
+        .mark_rule(color="#1d2430", strokeDash=[3, 3])
+        .encode(y="y:Q")
+    )
+    effect_band = (
+        alt.Chart(alt.Data(name="effects"))
+        .mark_rect(opacity=0.15)
+        .encode(x=x, x2="end:T", y="ci_low:Q", y2="ci_high:Q", color=colour)
+    )
+    effect_line = (
+        alt.Chart(alt.Data(name="effects"))
+        .mark_rule(strokeWidth=2)
+        .encode(
+            x=x,
+            x2="end:T",
+            y="estimate:Q",
+            color=colour,
+            tooltip=[
+                alt.Tooltip("cohort:N", title="Cohort"),
+                alt.Tooltip("estimate:Q", title="Effect", format=".3~g"),
+                alt.Tooltip("ci_low:Q", title="95% CI low", format=".3~g"),
+                alt.Tooltip("ci_high:Q", title="95% CI high", format=".3~g"),
+            ],
+        )
+    )
+    points = (
+        alt.Chart(alt.Data(name="gaps"))
+        .mark_point(filled=True, size=36)
+        .encode(
+            x=x,
+            y=alt.Y("gap:Q", title="Gap against its average before training"),
+            color=colour,
+            # circles before training, diamonds after (the summary says so)
+            shape=alt.Shape(
+                "window:N",
+                sort=["Before training", "After training"],
+                scale=alt.Scale(range=["circle", "diamond"]),
+                legend=None,
+            ),
+            tooltip=[
+                alt.Tooltip("cohort:N", title="Cohort"),
+                alt.Tooltip("label:N", title="Period"),
+                alt.Tooltip("gap:Q", title="Gap", format=".3~g"),
+            ],
+        )
+    )
+    chart = alt.layer(zero, effect_band, effect_line, points)
+    spec = chart.properties(width="container", height=220).to_dict()
+    spec["config"] = _config()
+    return spec
+
+
+def gap_chart(
+    *,
+    gaps: list[dict[str, Any]],
+    effects: list[dict[str, Any]],
+    summary: str,
+    unit: str,
+) -> ChartSpec:
+    """Rows — ``gaps``: date, gap, window, cohort, label; ``effects``: date, end (the
+    post window), estimate, ci_low, ci_high, cohort. The gap is the trained group's KPI
+    less the comparison's, less its average before training: the points before training
+    are the event-study leads (flat around 0 when the groups moved in parallel)."""
+    spec = _fill(_gap_template(), gaps=gaps, effects=effects, zero=[{"y": 0}])
+    if unit:
+        layers = [dict(layer) for layer in spec["layer"]]
+        enc = layers[3]["encoding"]
+        layers[3]["encoding"] = {**enc, "y": {**enc["y"], "title": f"Gap ({unit})"}}
+        spec["layer"] = layers
+    rows = [[r["cohort"], r["label"], r["window"], _fmt(r["gap"])] for r in gaps]
+    return ChartSpec(
+        spec,
+        summary,
+        "The gap between the groups, period by period",
+        Table(["Cohort", "Period", "Window", f"Gap ({unit})" if unit else "Gap"], rows),
+    )
+
+
 # ---------------------------------------------------------------- learning funnel
 
 

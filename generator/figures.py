@@ -66,6 +66,9 @@ def goal_charts(site: Site, goal: Goal, analysis: Any) -> dict[str, ch.ChartSpec
     impact = impact_chart(site, goal, ga)
     if impact is not None:
         charts["impact"] = impact
+    gaps = gap_chart(site, goal, ga, analysis.period)
+    if gaps is not None:
+        charts["gap"] = gaps
     funnel = funnel_chart(ga.learning, site)
     if funnel is not None:
         charts["funnel"] = funnel
@@ -219,6 +222,70 @@ def impact_chart(site: Site, goal: Goal, ga: Any) -> ch.ChartSpec | None:
                     )
     summary = " ".join(i.summary for i in estimates)
     return ch.impact_chart(means=means, estimates=rows, summary=summary, unit=goal.meta.kpi.unit)
+
+
+def gap_chart(site: Site, goal: Goal, ga: Any, period: str) -> ch.ChartSpec | None:
+    """Each DiD cohort's trained-minus-comparison gap per period, centred on its average
+    before training, with the estimated effect over the post window."""
+    import pandas as pd
+
+    from .analysis.periods import period_end
+
+    gaps: list[dict[str, Any]] = []
+    effects: list[dict[str, Any]] = []
+    for imp in ga.impacts:
+        if imp.method != "did" or imp.ci_low is None or not imp.pre_window or not imp.post_window:
+            continue
+        found = site.cohort(imp.cohort)
+        if found is None:
+            continue
+        cohort = found[1]
+        treated = ga.series_by_group.get(cohort.kpi_group)
+        comparison = ga.series_by_group.get(imp.comparison)
+        if treated is None or comparison is None:
+            continue
+        d = (treated - comparison).dropna()
+        pre = d[
+            (d.index >= pd.Timestamp(imp.pre_window[0]))
+            & (d.index <= pd.Timestamp(imp.pre_window[1]))
+        ]
+        post = d[
+            (d.index >= pd.Timestamp(imp.post_window[0]))
+            & (d.index <= pd.Timestamp(imp.post_window[1]))
+        ]
+        if pre.empty or post.empty:
+            continue
+        base = float(pre.mean())
+        for window, part in (("Before training", pre), ("After training", post)):
+            for ts, v in part.items():
+                gaps.append(
+                    {
+                        "date": _d(ts),
+                        "gap": float(v) - base,
+                        "window": window,
+                        "cohort": cohort.label,
+                        "label": _label(ts, period),
+                    }
+                )
+        effects.append(
+            {
+                "date": imp.post_window[0],
+                "end": period_end(imp.post_window[1], period).date(),
+                "estimate": imp.estimate,
+                "ci_low": imp.ci_low,
+                "ci_high": imp.ci_high,
+                "cohort": cohort.label,
+            }
+        )
+    if not gaps:
+        return None
+    summary = (
+        "Each point is the trained group's KPI less the comparison's in one period, against "
+        "its average before training: before training (circles) it should stay near 0 if "
+        "the groups moved in parallel; after it (diamonds), the band is the estimated "
+        "effect with its 95% interval."
+    )
+    return ch.gap_chart(gaps=gaps, effects=effects, summary=summary, unit=goal.meta.kpi.unit)
 
 
 def funnel_chart(learning: dict[str, Any], site: Site) -> ch.ChartSpec | None:

@@ -46,7 +46,7 @@ def test_goal_page_charts_draw_and_nothing_leaves_localhost(page, static_server,
     page.goto(base + "goals/reduce-medication-errors/index.html")
     charts = _charts_drawn(page)
     ids = {c["id"] for c in charts}
-    assert {"kpi-chart-spec", "impact-chart-spec", "funnel-chart-spec"} <= ids
+    assert {"kpi-chart-spec", "impact-chart-spec", "gap-chart-spec", "funnel-chart-spec"} <= ids
     for c in charts:
         assert c["marks"] > 0, c
         assert c["width"] > 200 and c["height"] > 50, c
