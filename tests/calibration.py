@@ -24,6 +24,7 @@ from generator.analysis.impact import (
     estimate_its,
     headline_impact,
 )
+from generator.analysis.periods import AVERAGE_DAYS, per_average_period
 
 START = dt.date(2025, 1, 6)  # a Monday
 
@@ -57,6 +58,9 @@ class Scenario:
     """SD of each group's AR(1) innovations, scaled so the stationary SD is ``sd``."""
     season: float = 0.8
     """Amplitude of a yearly season common to every group (cancels in a DiD)."""
+    agg: str = "mean"
+    """sum: weekly counts summed per period (the trained group twice the comparison's
+    size), read per average period as the site reads a summed KPI."""
 
 
 @dataclass
@@ -111,12 +115,32 @@ def _days(sc: Scenario) -> tuple[pd.DatetimeIndex, dt.date, dt.date]:
     return pd.date_range(START, end, freq=freq), train_start, train_end
 
 
-def _period_means(values: np.ndarray, dates: pd.DatetimeIndex, period: str) -> pd.DataFrame:
-    """Columns = groups' series averaged to period starts (what the period table holds)."""
+def _period_means(
+    values: np.ndarray, dates: pd.DatetimeIndex, period: str, agg: str = "mean"
+) -> pd.DataFrame:
+    """Columns = groups' series per period start, as the site's period table holds them:
+    means, or sums read per average period (``periods.per_average_period``)."""
     code = "W-SUN" if period == "week" else "M"
     starts = dates.to_period(code).start_time
     frame = pd.DataFrame(values.T, index=starts)
-    return frame.groupby(level=0).mean()
+    if agg == "mean":
+        return frame.groupby(level=0).mean()
+    cadence = int(np.median(np.diff(dates.to_numpy(dtype="datetime64[D]")).astype(int)))
+    sums, counts = frame.groupby(level=0).sum(), frame.groupby(level=0).count()
+    out = {}
+    for col in frame.columns:
+        table = pd.DataFrame(
+            {
+                "metric": "m",
+                "group": str(col),
+                "period": sums.index,
+                "value": sums[col].to_numpy(),
+                "n": counts[col].to_numpy(),
+            }
+        )
+        read = per_average_period(table, {"m": "sum"}, {"m": cadence}, period)
+        out[col] = pd.Series(read["value"].to_numpy(), index=sums.index)
+    return pd.DataFrame(out)
 
 
 def draw_panel(
@@ -131,12 +155,15 @@ def draw_panel(
     if sc.extra_noise:
         noise += sc.extra_noise * rng.standard_normal((groups, n))
     values = 10 + common[None, :] + noise
+    if sc.agg == "sum":  # counts: the trained group twice the comparison's size
+        size = np.array([2.0, 1.0] + [1.0] * (groups - 2))[:, None]
+        values = np.maximum(0.0, 20 * size + 3 * np.sqrt(size) * noise + 2 * common[None, :])
     after = np.asarray(dates > pd.Timestamp(train_end))
     values[0] += sc.effect * after
     if sc.pre_trend:
         per_period = 30.44 if sc.period == "month" else 7.0
         values[0] += sc.pre_trend * (dates - dates[0]).days.to_numpy() / per_period
-    return _period_means(values, dates, sc.period), train_start, train_end
+    return _period_means(values, dates, sc.period, sc.agg), train_start, train_end
 
 
 def estimate_once(sc: Scenario, rng: np.random.Generator) -> ImpactEstimate:
@@ -158,7 +185,7 @@ def run(sc: Scenario, draws: int, seed: int = 1) -> Outcome:
         if est.ci_low is None or est.ci_high is None:
             out.missing += 1
             continue
-        truth = sc.effect
+        truth = sc.effect * (AVERAGE_DAYS[sc.period] / 7 if sc.agg == "sum" else 1.0)
         out.covered.append(est.ci_low <= truth <= est.ci_high)
         zero = estimate_once(null, rng)
         if zero.ci_low is not None and zero.ci_high is not None:
@@ -266,6 +293,11 @@ SCENARIOS: tuple[Scenario, ...] = (
     ),
 )
 """The scenarios whose coverage must be 93–97% and false positives at most 6%."""
+
+SCENARIOS = (
+    *SCENARIOS,
+    Scenario("summed weekly counts, groups of unequal size", rho=0.3, agg="sum", effect=3.0),
+)
 
 DIVERGING = Scenario("diverging pre-trends, no effect", rho=0.3, effect=0.0, pre_trend=0.08)
 """Zero effect, the trained group drifting away: the claim must be warned or withheld."""

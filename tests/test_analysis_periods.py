@@ -133,3 +133,28 @@ def test_until_drops_periods_after_as_of() -> None:
     s = series(table, "errors", "")
     assert until(s, dt.date(2026, 9, 30), "month").to_list() == [4.0]
     assert len(until(s, dt.date(2026, 10, 1), "month")) == 2
+
+
+def test_a_summed_kpi_reads_per_average_period() -> None:
+    from generator.analysis.periods import AVERAGE_DAYS, cadences, per_average_period
+
+    mondays = pd.date_range("2026-06-01", "2026-08-31", freq="W-MON")  # June 5, July 4, Aug 5
+    kpis = pd.DataFrame({"date": mondays, "metric": "complaints", "value": 10.0, "group": ""})
+    monthly = pd.DataFrame(
+        {
+            "date": pd.date_range("2026-01-01", periods=8, freq="MS"),
+            "metric": "accidents",
+            "value": 4.0,
+            "group": "",
+        }
+    )
+    both = pd.concat([kpis, monthly], ignore_index=True)
+    agg = {"complaints": "sum", "accidents": "sum"}
+    table = to_periods(both, "month", agg)
+    raw = table[table["metric"] == "complaints"]["value"].to_list()
+    assert raw == [50.0, 40.0, 50.0]  # five-Monday months look 25% busier
+    read = per_average_period(table, agg, cadences(both), "month")
+    values = read[read["metric"] == "complaints"]["value"].to_list()
+    assert values == pytest.approx([10.0 * AVERAGE_DAYS["month"] / 7] * 3)
+    # one figure a month is what a month holds: left as it is
+    assert read[read["metric"] == "accidents"]["value"].to_list() == [4.0] * 8

@@ -252,29 +252,79 @@ def until(s: pd.Series, as_of: Any, period: str) -> pd.Series:
     return s.iloc[: s.index.searchsorted(period_start(as_of, period), side="right")]
 
 
-def complete_through(kpis: pd.DataFrame) -> dict[str, dt.date]:
-    """Per metric, the last day its observations cover: the latest date plus the metric's
-    cadence (the median gap between its observation dates) less one day.
+AVERAGE_DAYS: Mapping[str, float] = {"week": 7.0, "month": 365.25 / 12, "quarter": 365.25 / 4}
+"""The average length of a period in days."""
 
-    A metric observed daily up to 23 November covers 23 November, so November is still
-    open; one observed on the first of each month (one figure a month) covers the whole
-    month its latest figure is for. A metric with a single date covers that date's period.
-    """
+
+def _observation_days(kpis: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Per metric, its distinct observation days in order."""
     if kpis.empty or "date" not in kpis.columns:
         return {}
     frame = pd.DataFrame(
         {"metric": kpis["metric"].astype(str), "date": pd.to_datetime(kpis["date"]).dt.normalize()}
     ).dropna()
     frame = frame.drop_duplicates().sort_values(["metric", "date"])
+    return {
+        str(metric): dates.to_numpy(dtype="datetime64[D]")
+        for metric, dates in frame.groupby("metric", sort=False)["date"]
+    }
+
+
+def cadences(kpis: pd.DataFrame) -> dict[str, int]:
+    """Per metric with two or more dates, how often it is observed: the median gap between
+    its observation dates, in days (1 = daily, 7 = weekly, about 30 = monthly)."""
+    return {
+        metric: max(int(np.median(np.diff(days).astype(int))), 1)
+        for metric, days in _observation_days(kpis).items()
+        if len(days) >= 2
+    }
+
+
+def complete_through(kpis: pd.DataFrame) -> dict[str, dt.date]:
+    """Per metric, the last day its observations cover: the latest date plus the metric's
+    cadence (:func:`cadences`) less one day.
+
+    A metric observed daily up to 23 November covers 23 November, so November is still
+    open; one observed on the first of each month (one figure a month) covers the whole
+    month its latest figure is for. A metric with a single date covers that date's period.
+    """
+    every = cadences(kpis)
     out: dict[str, dt.date] = {}
-    for metric, dates in frame.groupby("metric", sort=False)["date"]:
-        days = dates.to_numpy(dtype="datetime64[D]")
+    for metric, days in _observation_days(kpis).items():
         last = as_date(days[-1])
-        if len(days) < 2:
-            out[str(metric)] = dt.date.max
-            continue
-        cadence = int(np.median(np.diff(days).astype(int)))
-        out[str(metric)] = last + dt.timedelta(days=max(cadence, 1) - 1)
+        cadence = every.get(metric)
+        out[metric] = dt.date.max if cadence is None else last + dt.timedelta(days=cadence - 1)
+    return out
+
+
+def per_average_period(
+    periods_df: pd.DataFrame,
+    agg_by_metric: Mapping[str, str],
+    cadence: Mapping[str, int],
+    period: str,
+) -> pd.DataFrame:
+    """A summed KPI as what an average period would hold: the mean per observation × the
+    observations an average period has (its length ÷ the metric's cadence).
+
+    A plain sum moves with the calendar: weekly counts summed by month are 25% higher in a
+    five-Monday month than in a four-Monday one, and a month with data for half its days
+    reads as a collapse. A metric observed once a period or less often is left as it is.
+    """
+    summed = [m for m, how in agg_by_metric.items() if how == "sum" and m in cadence]
+    length = AVERAGE_DAYS[period]
+    factors = {m: length / cadence[m] for m in summed if cadence[m] < length * 0.9}
+    if not factors or periods_df.empty:
+        return periods_df
+    factor = periods_df["metric"].map(factors)
+    scale = factor.notna().to_numpy()
+    if not scale.any():
+        return periods_df
+    out = periods_df.copy()
+    n = out["n"].to_numpy(dtype="float64")
+    values = out["value"].to_numpy(dtype="float64")
+    out["value"] = np.where(
+        scale, values / np.maximum(n, 1.0) * factor.fillna(1.0).to_numpy(), values
+    )
     return out
 
 

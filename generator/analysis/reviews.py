@@ -32,8 +32,6 @@ from .periods import (
     period_end,
     period_label,
     period_start,
-    split_periods,
-    to_periods,
 )
 from .progress import STATUS_LABELS, STATUS_RANK
 from .wording import count
@@ -175,11 +173,11 @@ def take_snapshots(site: Site, data: Any, days: Sequence[dt.date]) -> list[Snaps
     computes them on that day; impact estimates from ``estimate_cohorts`` on the data up
     to that day, run only while some ended cohort of the goal has no usable estimate yet.
     """
-    from .site import _control_group, _kpi_agg, _windows, impacts_on, progress_on
+    from .site import _control_group, _windows, impacts_on, kpi_periods, progress_on
 
     cfg = site.config
     period = cfg.period
-    periods = split_periods(to_periods(data.kpis, period, _kpi_agg(site)))
+    periods = kpi_periods(site, data)
     complete = complete_through(data.kpis)
     order = sorted(range(len(days)), key=lambda i: days[i])
     found: dict[str, dict[str, Any]] = {gid: {} for gid in site.goals}

@@ -31,8 +31,10 @@ from .periods import (
     PERIODS_PER_YEAR,
     PeriodLookup,
     as_date,
+    cadences,
     complete_only,
     complete_through,
+    per_average_period,
     period_end,
     periods_between,
     split_periods,
@@ -141,6 +143,15 @@ def _kpi_agg(site: Site) -> dict[str, str]:
     for g in site.goals.values():
         agg.setdefault(g.meta.kpi.metric, g.meta.kpi.agg)
     return agg
+
+
+def kpi_periods(site: Site, data: Any) -> PeriodLookup:
+    """The KPI table as one value per metric, group and period, summed KPIs per average
+    period (``periods.per_average_period``): what the goal pages and the reviews read."""
+    agg = _kpi_agg(site)
+    table = to_periods(data.kpis, site.config.period, agg)
+    table = per_average_period(table, agg, cadences(data.kpis), site.config.period)
+    return split_periods(table)
 
 
 def _control_group(site: Site, goal: Goal) -> str | None:
@@ -491,7 +502,7 @@ def analyse_site(
     """
     cfg = site.config
     as_of = resolve_as_of(site, data, today)
-    periods = split_periods(to_periods(data.kpis, cfg.period, _kpi_agg(site)))
+    periods = kpi_periods(site, data)
     complete = complete_through(data.kpis)
     old_paths, old_goals = reuse_paths or {}, reuse_goals or {}
     path_results = {
