@@ -122,6 +122,14 @@ class Checkin(_Model):
     """What the owner said."""
 
 
+class LeadingIndicator(_Model):
+    metric: str = Field(min_length=1)
+    """``course_completion``, ``assessment_score`` or a KPI metric name."""
+    direction: Literal["increase", "decrease"] | None = None
+    """Which way the behaviour should move; without it a change is at most moderate
+    evidence (it cannot be told from a change the wrong way)."""
+
+
 class GoalMeta(_Model):
     id: Slug
     """Slug; defaults to the file name."""
@@ -141,8 +149,9 @@ class GoalMeta(_Model):
     """Ids of the learning paths meant to move it."""
     skills: dict[str, Level] = {}
     """Required level (0–5) per skill."""
-    leading_indicators: list[str] = []
-    """Early signals: ``course_completion``, ``assessment_score`` or a KPI metric name."""
+    leading_indicators: list[LeadingIndicator] = []
+    """Early signals: ``course_completion``, ``assessment_score`` or a KPI metric name,
+    each a name or ``{metric: name, direction: increase|decrease}``."""
     monitoring: Monitoring = Monitoring()
     """How progress is reviewed and compared."""
     actions: list[Action] = []
@@ -155,6 +164,13 @@ class GoalMeta(_Model):
     """Free labels for filtering."""
     checkins: list[Checkin] = []
     """Owner check-ins with confidence."""
+
+    @field_validator("leading_indicators", mode="before")
+    @classmethod
+    def _indicators_from_text(cls, v: Any) -> Any:
+        if isinstance(v, list):
+            return [{"metric": i} if isinstance(i, str) else i for i in v]
+        return v
 
     @field_validator("actions", mode="before")
     @classmethod

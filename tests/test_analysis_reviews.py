@@ -2,7 +2,9 @@
 
 Every expected number below is worked out from the plan and the rows written here:
 goals whose baseline is 1 Jan 2026 and target date 31 Dec 2026 expect the share
-``days since 1 Jan / 364`` of the way by a day (the straight-line plan).
+``days since 1 Jan / 364`` of the way by a day (the straight-line plan). Status reads the
+recent level, the mean of the last three months with data, against the plan at those
+months' middles (``month_plan``).
 """
 
 from __future__ import annotations
@@ -37,6 +39,12 @@ D = dt.date
 def plan_share(day: dt.date) -> float:
     """Expected share of the way on ``day`` for a 2026-01-01 → 2026-12-31 plan."""
     return (day - D(2026, 1, 1)).days / 364
+
+
+def month_plan(*months: int) -> float:
+    """The plan over 2026 months: the mean of its shares at each month's middle."""
+    middles = [D(2026, m, 1) + (D(2026, m + 1, 1) - D(2026, m, 2)) / 2 for m in months]
+    return sum(plan_share(d) for d in middles) / len(middles)
 
 
 # ---------------------------------------------------------------- helpers
@@ -227,12 +235,12 @@ FOUR = {
 def four_rows() -> list[tuple[str, str, float, str]]:
     rows = [
         ("2026-08-15", "sales", 150.0, ""),
-        ("2026-09-15", "sales", 170.0, ""),  # progress 0.70 against a plan of 0.747: on track
-        ("2026-10-15", "sales", 160.0, ""),  # 0.60 against 0.832: 23 points behind, at risk
+        ("2026-09-15", "sales", 170.0, ""),  # Aug–Sep 160: 0.60 against 0.665: on track
+        ("2026-10-15", "sales", 130.0, ""),  # Aug–Oct 150: 0.50 against 0.707: at risk
         ("2026-08-15", "errors", 9.0, ""),
-        ("2026-09-15", "errors", 8.0, ""),  # 0.40 against 0.747: 35 behind, off track
-        ("2026-10-15", "errors", 5.5, ""),  # 0.90 against 0.832: ahead, on track
-        ("2026-06-15", "csat", 80.0, ""),  # 0.50: the only figure, June
+        ("2026-09-15", "errors", 8.0, ""),  # Aug–Sep 8.5: 0.30, 36 points behind: off track
+        ("2026-10-15", "errors", 4.0, ""),  # Aug–Oct 7.0: 0.60, 11 behind: on track
+        ("2026-06-15", "csat", 80.0, ""),  # 0.50 against June's 0.453: the only figure
     ]
     return rows
 
@@ -253,20 +261,20 @@ def test_review_compares_with_the_period_before(october) -> None:
     sales, errors, csat, onb = by["sales"], by["errors"], by["csat"], by["onboarding"]
 
     assert (sales.status_then, sales.status_now) == ("on-track", "at-risk")
-    assert (sales.value_then, sales.value_now, sales.change) == (170.0, 160.0, -10.0)
+    assert (sales.value_then, sales.value_now, sales.change) == (170.0, 130.0, -40.0)
     assert sales.movement == "worsened" and sales.new_figure
-    assert sales.progress_then == pytest.approx(0.70) and sales.progress_now == pytest.approx(0.60)
-    expected_oct = plan_share(D(2026, 10, 31))
+    assert sales.progress_then == pytest.approx(0.60) and sales.progress_now == pytest.approx(0.50)
+    expected_oct = month_plan(8, 9, 10)
     assert sales.expected_now == pytest.approx(expected_oct)
-    assert sales.gap_now == pytest.approx((expected_oct - 0.60) * 100)
+    assert sales.gap_now == pytest.approx((expected_oct - 0.50) * 100)
     assert (sales.owner, sales.department, sales.metric) == ("Head of Sales", "Sales", "sales")
 
     assert (errors.status_then, errors.status_now) == ("off-track", "on-track")
-    assert errors.change == pytest.approx(-2.5)
+    assert errors.change == pytest.approx(-4.0)
     assert errors.movement == "improved"  # a fall is good for a decrease goal
 
     # June's figure: 3 months before September is still current, 4 before October is not
-    assert (csat.status_then, csat.status_now) == ("at-risk", "stale")
+    assert (csat.status_then, csat.status_now) == ("on-track", "stale")
     assert csat.stale and not csat.new_figure
     assert (csat.value_then, csat.value_now, csat.movement) == (80.0, 80.0, "unchanged")
     assert csat.last_observation == D(2026, 6, 30)
@@ -282,7 +290,7 @@ def test_review_lists_attention_first_and_stale(october) -> None:
     assert [g.goal for g in r.status_changes] == ["sales", "csat", "errors"]
     assert [(g.goal, g.owner) for g in r.attention] == [("sales", "Head of Sales")]
     assert [g.goal for g in r.stale] == ["csat", "onboarding"]
-    assert r.counts_then == {"off-track": 1, "at-risk": 1, "no-data": 1, "on-track": 1}
+    assert r.counts_then == {"off-track": 1, "no-data": 1, "on-track": 2}
     assert list(r.counts_now.items()) == [
         ("at-risk", 1),
         ("stale", 1),
@@ -314,11 +322,11 @@ def test_partial_period_and_no_status_change() -> None:
     assert sep.summary[0].startswith(
         "In September 2026, 1 goal changed status: “Grow sales” moved from no data to "
     )
-    # October so far: 175 is 0.75 of the way, the plan on 20 Oct 0.802: on track both times
+    # October so far: Sep–Oct 172.5 is 0.725 of the way, the plan for them 0.749: on track
     assert oct_.period.partial and oct_.period.as_of == D(2026, 10, 20)
     g = oct_.goals[0]
     assert (g.status_then, g.status_now, g.movement) == ("on-track", "on-track", "improved")
-    assert g.expected_now == pytest.approx(plan_share(D(2026, 10, 20)))
+    assert g.expected_now == pytest.approx(month_plan(9, 10))
     assert oct_.summary[:2] == [
         "In October 2026 so far, no goal changed status since September 2026.",
         "KPIs improved for 1 goal and worsened for 0.",
@@ -512,7 +520,7 @@ def test_snapshots_in_any_order_match_and_keep_first_estimate() -> None:
     days = [D(2026, 10, 31), D(2026, 9, 30)]
     snaps = take_snapshots(site, data, days)
     assert [s.as_of for s in snaps] == days
-    assert snaps[0].goals["sales"].current == 160.0 and snaps[1].goals["sales"].current == 170.0
+    assert snaps[0].goals["sales"].current == 130.0 and snaps[1].goals["sales"].current == 170.0
     assert snaps[0].goals["csat"].stale and not snaps[1].goals["csat"].stale
 
 

@@ -95,9 +95,29 @@ class BehaviourSignal:
     n_post: int
     """Periods after."""
     p_value: float | None
-    """p-value of the level change against the indicator's earlier trend (an interrupted
-    time series with the impact estimates' noise model); None with fewer than 4 periods
-    before or 2 after: a trending indicator is not a behaviour change."""
+    """p-value of the change: the indicator's difference-in-differences headline when its
+    cohorts' groups and a comparison have the data, else the level change against its
+    own earlier trend (interrupted time series); None with too few periods: a trending
+    indicator is not a behaviour change."""
+    direction: str | None = None
+    """increase or decrease: which way the behaviour should move (None: not declared)."""
+    method: str | None = None
+    """did or its: the design behind ``change`` (None without an estimate)."""
+    change: float | None = None
+    """The estimated change in the indicator's units."""
+    ci_low: float | None = None
+    """Lower end of the change's 95% interval."""
+    ci_high: float | None = None
+    """Upper end of the change's 95% interval."""
+    evidence: str | None = None
+    """The estimate's evidence grade (as for the KPI's impact)."""
+
+    @property
+    def right_way(self) -> bool | None:
+        """Whether the change went the declared way (None: no direction or no change)."""
+        if self.direction is None or self.change is None or self.change == 0:
+            return None
+        return (self.change > 0) == (self.direction == "increase")
 
 
 def _pct(v: float) -> str:
@@ -115,14 +135,22 @@ def _signed(v: float) -> str:
 
 
 def behaviour_signal(
-    s: pd.Series, metric: str, start: dt.date, period: str = "month"
+    s: pd.Series,
+    metric: str,
+    start: dt.date,
+    period: str = "month",
+    *,
+    direction: str | None = None,
+    headline: Any | None = None,
 ) -> BehaviourSignal | None:
     """Periods ending before ``start`` vs. periods starting on or after it (the period
     holding ``start`` is left out); None without data on both sides.
 
-    The means are what the page shows; the p-value is that of the level change against
-    the pre-training trend (``impact.estimate_its``): a before/after t-test called a
-    steadily trending indicator with no change "strong" 68% of the time.
+    The means are what the page shows; the change, its interval and p-value come from
+    ``headline`` (the indicator's own impact headline, ``impact.headline_impact``) when
+    it has an interval, else from the level change against the pre-training trend
+    (``impact.estimate_its``): a before/after t-test called a steadily trending
+    indicator with no change "strong" 68% of the time.
     """
     from .impact import estimate_its
 
@@ -143,8 +171,22 @@ def behaviour_signal(
         else last_pre + dt.timedelta(days=1),
         period=period,
     )
-    p = its.p_value if its.method == "its" else None
-    return BehaviourSignal(metric, float(pre.mean()), float(post.mean()), len(pre), len(post), p)
+    est = headline if headline is not None and headline.ci_low is not None else its
+    known = est.method in ("did", "its") and est.estimate is not None
+    return BehaviourSignal(
+        metric,
+        float(pre.mean()),
+        float(post.mean()),
+        len(pre),
+        len(post),
+        est.p_value if known else None,
+        direction=direction,
+        method=est.method if known else None,
+        change=est.estimate if known else None,
+        ci_low=est.ci_low if known else None,
+        ci_high=est.ci_high if known else None,
+        evidence=est.evidence if known else None,
+    )
 
 
 def _level(i: int, value: str, strength: Strength, detail: str, headline: str) -> EvidenceLevel:
@@ -220,31 +262,65 @@ def _behaviour(signals: Sequence[BehaviourSignal]) -> EvidenceLevel:
             "No leading indicator is a KPI metric with data before and after training.",
             "no behaviour data",
         )
-    ps = [s.p_value for s in signals if s.p_value is not None]
-    best = min(ps) if ps else None
-    strength: Strength = (
-        "strong"
-        if best is not None and best < 0.05
-        else "moderate"
-        if best is not None and best < 0.2
-        else "weak"
-    )
+    rated = sorted(signals, key=lambda s: _RANK[_signal_strength(s)])
+    strength = _signal_strength(rated[0])
     texts = []
     for s in signals:
         verb = "rose" if s.after > s.before else "fell" if s.after < s.before else "held"
-        p = "" if s.p_value is None else f", {p_text(s.p_value)}"
+        change = ""
+        if s.change is not None and s.ci_low is not None and s.ci_high is not None:
+            design = (
+                f"trained groups {_signed(s.change)} relative to the comparison"
+                if s.method == "did"
+                else f"{_signed(s.change)} against the earlier trend"
+            )
+            change = f" ({design}, 95% CI {_signed(s.ci_low)} to {_signed(s.ci_high)}"
+            change += "" if s.p_value is None else f", {p_text(s.p_value)}"
+            change += ")"
+        way = ""
+        if s.right_way is False and _clear(s):
+            way = ", the wrong way"
+        elif s.direction is None and s.change is not None:
+            way = ", direction not declared"
         texts.append(
-            f"{s.metric.replace('_', ' ')} {verb} from {_num(s.before)} to {_num(s.after)}{p}"
+            f"{s.metric.replace('_', ' ')} {verb} from {_num(s.before)} to "
+            f"{_num(s.after)}{change}{way}"
         )
     head = texts[0][0].upper() + texts[0][1:]
     return _level(
         3,
         "; ".join(texts),
         strength,
-        "Mean per period before vs. after training started; p is the level change against "
-        "the earlier trend.",
+        "Mean per period before vs. after training started. The change and its p come "
+        "from the same design as the KPI's impact (against the comparison group, else "
+        "against the indicator's earlier trend), and count only in the declared direction "
+        "(leading_indicators: {metric, direction}); without one, at most moderate.",
         head,
     )
+
+
+_RANK: dict[str, int] = {"strong": 0, "moderate": 1, "weak": 2, "none": 3}
+
+
+def _clear(s: BehaviourSignal) -> bool:
+    """The change's interval excludes 0."""
+    return s.ci_low is not None and s.ci_high is not None and s.ci_low * s.ci_high > 0
+
+
+def _signal_strength(s: BehaviourSignal) -> Strength:
+    """strong: a clear change (the interval excludes 0) the declared way, from a design
+    the KPI's impact would call strong (against a comparison, parallel trends holding);
+    moderate: a clear change the declared way from a weaker design (against the
+    indicator's own earlier trend), some sign the declared way (p < 0.2), or a clear
+    change with no direction declared; weak otherwise, the wrong way included."""
+    if s.change is None or s.p_value is None or s.right_way is False:
+        return "weak"
+    clear = _clear(s)
+    if s.right_way is None:
+        return "moderate" if clear else "weak"
+    if clear and s.evidence == "strong":
+        return "strong"
+    return "moderate" if clear or s.p_value < 0.2 else "weak"
 
 
 def _results(goal: GoalMeta, impact: Any | None, progress: GoalProgress) -> EvidenceLevel:

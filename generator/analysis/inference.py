@@ -228,22 +228,34 @@ def _draws_correction(times_key: bytes, x_key: bytes, p: int) -> np.ndarray:
     return np.asarray(exact / seen, dtype=float)
 
 
+def _prepare(
+    y: np.ndarray, times: np.ndarray, columns: dict[str, np.ndarray]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, bool]:
+    """(y, times from 0, design with intercept, OLS β, whether intervals are possible)."""
+    y = np.asarray(y, dtype=float)
+    times = np.asarray(times, dtype=float) - float(times[0])
+    x = np.column_stack([np.ones(len(y)), *(np.asarray(c, dtype=float) for c in columns.values())])
+    n, p = x.shape
+    beta = np.linalg.lstsq(x, y, rcond=None)[0]
+    resid = y - x @ beta
+    scale_of_data = max(1.0, float(np.abs(y).max()))
+    exact = float(np.abs(resid).max()) <= 1e-9 * scale_of_data
+    ok = not (n - p < MIN_DOF or exact or np.linalg.matrix_rank(x) < p)
+    return y, times, x, beta, ok
+
+
 def fit_series(y: np.ndarray, times: np.ndarray, columns: dict[str, np.ndarray]) -> SeriesFit:
     """OLS of ``y`` on an intercept and ``columns``, intervals from the fitted AR(1)+noise.
 
     ``times`` are the periods' indices (consecutive periods differ by 1).
     """
-    y = np.asarray(y, dtype=float)
-    times = np.asarray(times, dtype=float) - float(times[0])
+    y, times, x, beta, ok = _prepare(y, times, columns)
     names = ("Intercept", *columns)
-    x = np.column_stack([np.ones(len(y)), *(np.asarray(c, dtype=float) for c in columns.values())])
     n, p = x.shape
-    beta = np.linalg.lstsq(x, y, rcond=None)[0]
-    resid = y - x @ beta
     nothing = (None,) * p
-    scale_of_data = max(1.0, float(np.abs(y).max()))
-    exact = float(np.abs(resid).max()) <= 1e-9 * scale_of_data
-    if n - p < MIN_DOF or exact or np.linalg.matrix_rank(x) < p:
+    if not ok:
+        resid = y - x @ beta
+        exact = float(np.abs(resid).max()) <= 1e-9 * max(1.0, float(np.abs(y).max()))
         sigma = 0.0 if exact else float("nan")
         return SeriesFit(
             names, tuple(map(float, beta)), nothing, nothing, nothing, 0.0, 0.0, sigma, n

@@ -1,10 +1,18 @@
 """Goal progress and status: where the KPI is against where the plan says it should be.
 
-Definitions (DESIGN.md §4): progress = (current − baseline) / (target − baseline),
-direction-aware; expected progress = the share of the way the plan (milestones, else
-the straight line baseline → target) expects by ``as_of``; the gap between the two, in
-points, decides on track / at risk / off track. A linear trend of the recent periods,
-projected to the deadline with a 95% prediction band, is the forecast.
+Definitions (DESIGN.md §4): the **recent level** is the mean of the last
+``LEVEL_PERIODS`` complete periods, so one noisy month does not flip a status;
+progress = (level − baseline) / (target − baseline), direction-aware; expected progress
+= the share of the way the plan (milestones, else the straight line baseline → target)
+expects over the same periods (like with like: a three-month mean is not compared with
+the plan for today); the gap between the two, in points, decides on track / at risk /
+off track. The level's 95% interval comes from the noise of the recent periods around
+their trend, fitted as AR(1)+white noise by REML (``inference.fit_noise``, the impact
+estimates' model); when the interval's ends fall in different bands the status is
+"within the noise" of its neighbours and the summary says so. "Achieved" needs the
+target met in ``SUSTAINED_PERIODS`` complete periods in a row. A linear trend of the
+recent periods, projected to the deadline, is the forecast; its 95% band allows for the
+same autocorrelated noise and is kept within the KPI's range.
 """
 
 from __future__ import annotations
@@ -18,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ..schema import GoalMeta
+from .inference import correlation, fit_series
 from .periods import (
     as_date,
     complete_only,
@@ -57,6 +66,8 @@ FORECAST_MIN_PERIODS = 4
 """Fewest periods a forecast is fitted on."""
 FORECAST_MAX_PERIODS = 12
 """Most recent periods the forecast's trend is fitted on."""
+LEVEL_PERIODS = 3
+"""Complete periods averaged into the recent level that status and progress read."""
 SUSTAINED_PERIODS = 2
 """A goal is achieved once its KPI has met the target in this many complete periods in a
 row (one, while it has only one): one lucky month is not an achievement."""
@@ -71,10 +82,11 @@ class Forecast:
     """The deadline the projection is for."""
     value: float
     """Projected KPI value at the deadline."""
-    low: float
-    """Lower end of the 95% prediction band."""
-    high: float
-    """Upper end of the 95% prediction band."""
+    low: float | None
+    """Lower end of the 95% prediction band (None when the noise cannot be told: an exact
+    fit or too few periods)."""
+    high: float | None
+    """Upper end of the 95% prediction band (None with ``low``)."""
     reaches_target: bool
     """Whether the projected value meets the target (direction-aware)."""
     n_periods: int
@@ -92,7 +104,7 @@ class GoalProgress:
     as_of: dt.date
     """The report date."""
     current: float | None
-    """The KPI's latest period value (None without data)."""
+    """The KPI's latest complete period value (None without data)."""
     current_period: dt.date | None
     """First day of the latest period with data."""
     baseline: float | None
@@ -107,9 +119,10 @@ class GoalProgress:
     target_date: dt.date
     """The deadline."""
     progress: float | None
-    """Share of the way from baseline to target (0 = baseline, 1 = target; may leave 0–1)."""
+    """Share of the way from baseline to target of the recent level (0 = baseline,
+    1 = target; may leave 0–1)."""
     expected_progress: float | None
-    """Share of the way the plan expects by ``as_of`` (0–1)."""
+    """Share of the way the plan expects over the level's periods (0–1)."""
     gap_points: float | None
     """expected − progress, in points (×100): positive = behind plan."""
     forecast: Forecast | None
@@ -131,6 +144,26 @@ class GoalProgress:
     progress, forecast and impact), or None."""
     open_value: float | None = None
     """The open period's value so far (shown as such, never as a complete figure)."""
+    level: float | None = None
+    """The recent level: mean of the last ``level_periods`` complete periods."""
+    level_low: float | None = None
+    """Lower end of the level's 95% interval (None when the noise cannot be told)."""
+    level_high: float | None = None
+    """Upper end of the level's 95% interval."""
+    level_periods: int = 0
+    """Complete periods in the level (up to ``LEVEL_PERIODS``)."""
+    level_from: dt.date | None = None
+    """First day of the level's first period."""
+    gap_low: float | None = None
+    """The gap (points) at the optimistic end of the level's interval."""
+    gap_high: float | None = None
+    """The gap (points) at the pessimistic end of the level's interval."""
+    level_text: str = ""
+    """What progress is judged on, in one sentence, e.g. ``Judged on the mean of 2026-08
+    to 2026-10: 4.4 errors / 1000 doses (95% interval 4 to 4.8).``"""
+    status_range: tuple[Status, Status] | None = None
+    """The statuses at the optimistic and pessimistic ends of the level's interval, when
+    they differ from each other: the status is within the noise of those."""
 
 
 def _fmt(v: float) -> str:
@@ -217,6 +250,46 @@ def value_range(s: pd.Series, unit: str) -> tuple[float | None, float | None]:
     return low, high
 
 
+def _recent(s: pd.Series, period: str) -> tuple[np.ndarray, np.ndarray]:
+    """The last ``FORECAST_MAX_PERIODS`` periods: (period indices, values)."""
+    recent = s.dropna().iloc[-FORECAST_MAX_PERIODS:]
+    x = np.array([period_index(ts, period) for ts in recent.index], dtype=np.float64)
+    return x, recent.to_numpy(dtype=np.float64)
+
+
+def recent_level(s: pd.Series, period: str) -> tuple[float | None, float | None, float | None, int]:
+    """(level, 95% low, 95% high, periods): the mean of the complete periods among the
+    last ``LEVEL_PERIODS`` of the calendar, with the range that one-off noise allows.
+
+    The noise is measured from period-to-period changes over the last 4–12 periods (the
+    mean squared successive difference, von Neumann 1941), which a trend or a step such
+    as training's own effect hardly moves; a residual-based estimate read those as noise
+    and called every goal "within the noise". A deviation that persists for months is
+    not one-off noise: it is where the KPI is. The interval is None with fewer periods or
+    no change at all. Calibrated in tests/test_analysis_progress.py.
+    """
+    from scipy import special
+
+    values = s.dropna()
+    if values.empty:
+        return None, None, None, 0
+    # The last LEVEL_PERIODS periods of the calendar, not the last three with data: a
+    # figure from before a gap is not recent.
+    last = period_index(values.index[-1], period)
+    idx = np.array([period_index(ts, period) for ts in values.index[-LEVEL_PERIODS:]])
+    m = int((idx > last - LEVEL_PERIODS).sum())
+    level = float(values.iloc[-m:].mean())
+    x, y = _recent(values, period)
+    if len(y) < FORECAST_MIN_PERIODS:
+        return level, None, None, m
+    steps = np.diff(y) / np.sqrt(np.diff(x))  # a gap of k periods: k periods of change
+    sigma = math.sqrt(float(np.mean(steps**2)) / 2.0)
+    if sigma <= 0:
+        return level, None, None, m
+    half = float(special.stdtrit(len(steps), 0.975)) * sigma / math.sqrt(m)
+    return level, level - half, level + half, m
+
+
 def forecast(
     s: pd.Series,
     *,
@@ -226,35 +299,47 @@ def forecast(
     period: str,
     bounds: tuple[float | None, float | None] = (None, None),
 ) -> Forecast | None:
-    """OLS line through the last 4–12 periods, predicted at the deadline's period, with
-    the 95% band for a new observation; value and band kept within ``bounds``."""
-    from scipy import special
+    """The OLS line through the last 4–12 periods, predicted at the deadline's period.
 
-    recent = s.dropna().iloc[-FORECAST_MAX_PERIODS:]
-    if len(recent) < FORECAST_MIN_PERIODS:
+    The 95% band is for the KPI in that period: the line's error plus the noise of one
+    period, under the AR(1)+noise model fitted to the residuals (a forecast one period
+    ahead leans on the last residuals; a year ahead hardly at all), with the trend's
+    bootstrap-t critical value (``inference.fit_series``). Value and band stay within
+    ``bounds``; the band is None when the noise cannot be told (an exact fit).
+    """
+    x, y = _recent(s, period)
+    if len(y) < FORECAST_MIN_PERIODS:
         return None
-    x = np.array([period_index(ts, period) for ts in recent.index], dtype=np.float64)
     x_target = float(period_index(target_date, period))
     if x_target <= x[-1]:
         return None
-    y = recent.to_numpy(dtype=np.float64)
-    design = np.column_stack([np.ones(len(x)), x])
-    beta, *_ = np.linalg.lstsq(design, y, rcond=None)
-    new = np.array([1.0, x_target])
-    value = float(new @ beta)
-    resid = y - design @ beta
-    dof = len(y) - 2
-    scale = float(resid @ resid) / dof
-    spread = math.sqrt(scale * (1.0 + new @ np.linalg.inv(design.T @ design) @ new))
-    half = float(special.stdtrit(dof, 0.975)) * spread
-    low, high = value - half, value + half
+    t = x - x[0]
+    fit = fit_series(y, t, {"trend": t})
+    intercept, slope = fit.estimates
+    ahead = x_target - x[0]
+    value = intercept + slope * ahead
+    crit = fit.critical[1]
+    low: float | None = None
+    high: float | None = None
+    if crit is not None and fit.sigma > 0:
+        design = np.column_stack([np.ones(len(t)), t])
+        weights = np.array([1.0, ahead]) @ np.linalg.pinv(design)  # value = weights @ y
+        corr = correlation(np.r_[t, ahead], fit.phi, fit.share)
+        inside, between = corr[:-1, :-1], corr[:-1, -1]
+        var = fit.sigma**2 * (weights @ inside @ weights - 2 * weights @ between + 1.0)
+        half = crit * math.sqrt(max(var, 0.0))
+        low, high = value - half, value + half
     floor, ceiling = bounds
-    if floor is not None:
-        value, low, high = (max(v, floor) for v in (value, low, high))
-    if ceiling is not None:
-        value, low, high = (min(v, ceiling) for v in (value, low, high))
+
+    def clip(v: float | None) -> float | None:
+        if v is None:
+            return None
+        v = v if floor is None else max(v, floor)
+        return v if ceiling is None else min(v, ceiling)
+
+    value = float(clip(value))  # type: ignore[arg-type]
     reaches = _sign(direction) * (value - target) >= 0
-    return Forecast(target_date, value, low, high, bool(reaches), len(recent))
+    return Forecast(target_date, value, clip(low), clip(high), bool(reaches), len(y))
 
 
 def _status(
@@ -282,13 +367,28 @@ def _status(
     # waiting for training does not hide that the goal is behind.
     if not started and (progress is None or progress <= 0) and (gap is None or gap <= on_track):
         return "not-started"
-    if gap is None:  # the target is not beyond the baseline, and current misses it
+    return _band(gap, on_track, at_risk)
+
+
+def _band(gap: float | None, on_track: float, at_risk: float) -> Status:
+    """on-track, at-risk or off-track from the gap in points."""
+    if gap is None:  # the target is not beyond the baseline, and the level misses it
         return "off-track"
     if gap <= on_track:
         return "on-track"
     if gap <= at_risk:
         return "at-risk"
     return "off-track"
+
+
+_BANDS = ("on-track", "at-risk", "off-track")
+
+
+def _middle(ts: pd.Timestamp, period: str, as_of: dt.date) -> dt.date:
+    """The middle day of the period starting at ``ts`` (never after ``as_of``)."""
+    first = as_date(ts)
+    last = as_date(period_end(ts, period))
+    return min(first + (last - first) / 2, as_of)
 
 
 def _conflict(goal: GoalMeta, status: Status, as_of: dt.date) -> str | None:
@@ -320,6 +420,9 @@ def _summary(
     progress: float | None,
     expected: float | None,
     period: str,
+    level: float | None = None,
+    level_from: dt.date | None = None,
+    status_range: tuple[Status, Status] | None = None,
 ) -> str:
     k = goal.kpi
     name = k.label[:1].upper() + k.label[1:]
@@ -333,11 +436,16 @@ def _summary(
             f"The latest figure for {name.lower()} is from {when} ({_fmt(current)}{unit}); "
             "nothing newer, so the status is unknown."
         )
-    if baseline is None or current == baseline:
-        moved = f"{name} is {_fmt(current)}{unit} ({when})"
+    now = current if level is None else level
+    spread = level_from is not None and level_from != current_period
+    over = f"{period_label(level_from, period)} to {when} average" if spread else when
+    if baseline is None or now == baseline:
+        moved = f"{name} is {_fmt(now)}{unit} ({over})"
     else:
-        verb = "rose" if current > baseline else "fell"
-        moved = f"{name} {verb} from {_fmt(baseline)} to {_fmt(current)}{unit}"
+        verb = "rose" if now > baseline else "fell"
+        moved = f"{name} {verb} from {_fmt(baseline)} to {_fmt(now)}{unit}"
+        if spread:
+            moved += f" ({over})"
     parts = [moved]
     if status == "achieved":
         parts.append(f"the target of {_fmt(k.target.value)} is reached")
@@ -348,10 +456,40 @@ def _summary(
             else "moving away from the target"
         )
         if expected is not None and status != "not-started":
-            way += f" (plan: {expected:.0%} by now)"
+            way += f" (plan: {expected:.0%})"
         parts.append(way)
-    parts.append(STATUS_LABELS[status].lower())
+    verdict = STATUS_LABELS[status].lower()
+    if status_range is not None:
+        lo, hi = (_BANDS.index(x) for x in status_range)
+        others = [STATUS_LABELS[x].lower() for x in _BANDS[lo : hi + 1] if x != status]
+        verdict += f", though the noise allows {' or '.join(others)} too"
+    parts.append(verdict)
     return "; ".join(parts) + "."
+
+
+def _level_text(
+    goal: GoalMeta,
+    level: float | None,
+    low: float | None,
+    high: float | None,
+    first: dt.date | None,
+    last: dt.date | None,
+    period: str,
+) -> str:
+    if level is None or first is None or last is None:
+        return ""
+    unit = f" {goal.kpi.unit}" if goal.kpi.unit else ""
+    band = (
+        f" (95% interval {_fmt(low)} to {_fmt(high)})"
+        if low is not None and high is not None
+        else ""
+    )
+    if first == last:
+        return f"Judged on {period_label(last, period)} alone: {_fmt(level)}{unit}{band}."
+    return (
+        f"Judged on the mean of {period_label(first, period)} to {period_label(last, period)}: "
+        f"{_fmt(level)}{unit}{band}."
+    )
 
 
 def _open_text(goal: GoalMeta, start: dt.date | None, value: float | None, period: str) -> str:
@@ -406,25 +544,41 @@ def goal_progress(
     stale = has_data and period_index(as_of, period) - period_index(seen.index[-1], period) > (
         stale_after
     )
-    progress = (
-        share_of_way(current, baseline, k.target.value, k.direction)
-        if current is not None and baseline is not None
-        else None
-    )
+    level, level_low, level_high, m = recent_level(s, period)
+    floor, ceiling = value_range(s, k.unit)
+    if level_low is not None and floor is not None:
+        level_low = max(level_low, floor)
+    if level_high is not None and ceiling is not None:
+        level_high = min(level_high, ceiling)
+    level_from = as_date(s.index[-m]) if m else None
+
+    def way(v: float | None) -> float | None:
+        if v is None or baseline is None:
+            return None
+        return share_of_way(v, baseline, k.target.value, k.direction)
+
+    progress = way(level)
     expected: float | None = None
     if baseline is not None and baseline_date is not None:
-        value = expected_value(plan, as_of)
-        share = (
-            share_of_way(value, baseline, k.target.value, k.direction)
-            if value is not None
-            else None
-        )
-        expected = None if share is None else min(1.0, max(0.0, share))
-    gap = (
-        round((expected - progress) * 100.0, 9)
-        if expected is not None and progress is not None
-        else None
-    )
+        # The plan over the level's periods (at each period's middle), or by as_of
+        # before there are any.
+        days = [_middle(ts, period, as_of) for ts in s.index[-m:]] if m else [as_of]
+        values = [expected_value(plan, d) for d in days]
+        shares = [
+            share_of_way(v, baseline, k.target.value, k.direction) if v is not None else None
+            for v in values
+        ]
+        if all(x is not None for x in shares):
+            expected = min(1.0, max(0.0, float(np.mean(shares))))
+
+    def gap_of(share: float | None) -> float | None:
+        if expected is None or share is None:
+            return None
+        return round((expected - share) * 100.0, 9)
+
+    gap = gap_of(progress)
+    ends = sorted(g for g in (gap_of(way(level_low)), gap_of(way(level_high))) if g is not None)
+    gap_low, gap_high = (ends[0], ends[-1]) if len(ends) == 2 else (None, None)
     recent = s.iloc[-SUSTAINED_PERIODS:].to_numpy(dtype=np.float64)
     achieved = bool(len(recent) and (_sign(k.direction) * (recent - k.target.value) >= 0).all())
     before_baseline = baseline_date is not None and as_of < baseline_date
@@ -439,6 +593,11 @@ def goal_progress(
         on_track=on_track,
         at_risk=at_risk,
     )
+    status_range: tuple[Status, Status] | None = None
+    if gap_low is not None and gap_high is not None and status in _BANDS:
+        best, worst = _band(gap_low, on_track, at_risk), _band(gap_high, on_track, at_risk)
+        if best != worst:
+            status_range = (best, worst)
     fc = (
         forecast(
             s,
@@ -479,9 +638,23 @@ def goal_progress(
             progress=progress,
             expected=expected,
             period=period,
+            level=level,
+            level_from=level_from,
+            status_range=status_range,
         )
         + _open_text(goal_meta, open_period, open_value, period),
         confidence_conflict=_conflict(goal_meta, status, as_of),
         open_period=open_period,
         open_value=open_value,
+        level=level,
+        level_low=level_low,
+        level_high=level_high,
+        level_periods=m,
+        level_from=level_from,
+        gap_low=gap_low,
+        gap_high=gap_high,
+        level_text=_level_text(
+            goal_meta, level, level_low, level_high, level_from, current_period, period
+        ),
+        status_range=status_range,
     )

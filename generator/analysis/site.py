@@ -17,6 +17,7 @@ from typing import Any
 import pandas as pd
 
 from ..model import Goal, LearningPath, Site
+from ..schema import LeadingIndicator
 from .evidence import BehaviourSignal, EvidenceChain, behaviour_signal, evidence_chain
 from .learning import (
     LEADING_COMPLETION,
@@ -212,16 +213,18 @@ def impact_groups(
     as_of: dt.date,
     period: str,
     complete_through: dt.date | None = None,
+    metric: str | None = None,
 ) -> dict[str, pd.Series]:
     """The series an impact estimate compares, up to ``as_of`` and without periods still
     open: the goal's own (``own``, already cut), each cohort's KPI group and the control
-    group; the page and the reviews share it."""
+    group; the page and the reviews share it. ``metric``: another metric than the KPI's
+    (a leading indicator), in the same groups."""
     k = goal.meta.kpi
     through = complete_through
     groups: dict[str, pd.Series] = {k.group: own}
     for key in [*(w.group for w in windows), *([control] if control else [])]:
         if key not in groups:
-            s = until(periods.group_series(k.metric, key), as_of, period)
+            s = until(periods.group_series(metric or k.metric, key), as_of, period)
             groups[key] = complete_only(s, through, period)
     return groups
 
@@ -236,9 +239,11 @@ def impacts_on(
     as_of: dt.date,
     period: str,
     complete_through: dt.date | None = None,
+    metric: str | None = None,
 ) -> tuple[dict[str, pd.Series], list[Any]]:
     """(:func:`impact_groups`, ``estimate_cohorts`` on them) on ``as_of``: what the goal
-    page shows and what a review finds new."""
+    page shows and what a review finds new. ``metric``: a leading indicator's series
+    instead of the KPI's (``own`` must then be that metric's too)."""
     from .impact import estimate_cohorts
 
     groups = impact_groups(
@@ -250,6 +255,7 @@ def impacts_on(
         as_of=as_of,
         period=period,
         complete_through=complete_through,
+        metric=metric,
     )
     if not windows:
         return groups, []
@@ -259,8 +265,8 @@ def impacts_on(
         windows,
         control_group=control,
         period=period,
-        unit=k.unit,
-        kpi_label=k.label,
+        unit="" if metric else k.unit,
+        kpi_label=metric.replace("_", " ") if metric else k.label,
         as_of=as_of,
     )
     return groups, list(estimates)
@@ -332,9 +338,12 @@ def _leading(
     *,
     as_of: dt.date,
     period: str,
-) -> tuple[dict[str, pd.Series], list[str]]:
-    """The goal's leading indicators by display name, and the names that are KPI metrics."""
-    names = list(goal.meta.leading_indicators) or (list(DEFAULT_INDICATORS) if goal.paths else [])
+) -> tuple[dict[str, pd.Series], list[LeadingIndicator]]:
+    """The goal's leading indicators by display name, and those that are KPI metrics."""
+    declared = list(goal.meta.leading_indicators) or (
+        [LeadingIndicator(metric=n) for n in DEFAULT_INDICATORS] if goal.paths else []
+    )
+    names = [i.metric for i in declared]
     wanted = {LEARNING_INDICATORS[n] for n in names if n in LEARNING_INDICATORS}
     out: dict[str, pd.Series] = {}
     if wanted and goal.paths:
@@ -349,15 +358,16 @@ def _leading(
                 until=period_end(as_of, period).date(),
             )
         out.update({k: v for k, v in learning.items() if k in wanted})
-    kpi_names = []
-    for n in names:
+    kpi_indicators = []
+    for i in declared:
+        n = i.metric
         if n in LEARNING_INDICATORS or n not in periods.metric_positions:
             continue
         s = until(periods.goal_series(n, goal.meta.kpi.group), as_of, period)
         if not s.empty:
             out[_label(n)] = s
-            kpi_names.append(n)
-    return out, kpi_names
+            kpi_indicators.append(i)
+    return out, kpi_indicators
 
 
 def _analyse_path(site: Site, path: LearningPath, data: Any, as_of: dt.date) -> PathAnalysis:
@@ -452,8 +462,32 @@ def analyse_goal(
     starts = [c.start for p in paths for c in p.meta.cohorts if c.start <= as_of]
     behaviour: list[BehaviourSignal] = []
     if starts:
-        for n in kpi_indicators:
-            sig = behaviour_signal(leading[_label(n)], n, min(starts), period)
+        for ind in kpi_indicators:
+            # The same design as the KPI's: each cohort's group against the comparison,
+            # combined into the pre-specified headline; the goal's own series otherwise.
+            own_leading = complete_only(
+                leading[_label(ind.metric)], (complete or {}).get(ind.metric), period
+            )
+            _, estimates = impacts_on(
+                periods,
+                goal,
+                own_leading,
+                windows,
+                control,
+                as_of=as_of,
+                period=period,
+                complete_through=(complete or {}).get(ind.metric),
+                metric=ind.metric,
+            )
+            headline = best_impact(estimates, windows, sizes, ind.metric.replace("_", " "))
+            sig = behaviour_signal(
+                own_leading,
+                ind.metric,
+                min(starts),
+                period,
+                direction=ind.direction,
+                headline=headline,
+            )
             if sig is not None:
                 behaviour.append(sig)
 
