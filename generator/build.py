@@ -91,6 +91,11 @@ def load_inputs(
     agg = {g.meta.kpi.metric: g.meta.kpi.agg for g in site.goals.values()}
     dataset = load_dataset(root, config.data, problems, kpi_agg=agg, period=config.period)
     check_against_data(site, dataset, problems)
+    if not problems.errors:
+        from .analysis.site import resolve_as_of
+        from .references import check_references
+
+        check_references(site, dataset, problems, as_of=resolve_as_of(site, dataset, None))
     if problems.errors:
         return None
     return Inputs(config, site, dataset)

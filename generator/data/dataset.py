@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..config import CONFIG_NAME, PERIODS, DataConfig
@@ -14,7 +15,7 @@ from ..errors import Problems
 from .files import locate, parse, read_bytes
 from .schema import TABLES, TableSpec
 from .sql import load_sql
-from .validate import validate
+from .validate import RowPlaces, row_places, validate_rows
 
 
 @dataclass(frozen=True, eq=False)
@@ -39,6 +40,8 @@ class Dataset:
     """Table → file read (relative, forward slashes) or ``sql:<table or query>``; "" if none."""
     fingerprint: str
     """sha256 over everything read: equal inputs give an equal fingerprint."""
+    places: dict[str, RowPlaces] = field(default_factory=dict)
+    """Table → where each row came from (file lines or row numbers), for messages."""
 
 
 def load_dataset(
@@ -59,14 +62,18 @@ def load_dataset(
     digest = hashlib.sha256()
     frames: dict[str, pd.DataFrame] = {}
     sources: dict[str, str] = {}
+    places: dict[str, RowPlaces] = {}
     for name, spec in TABLES.items():
         sql = config.sql.get(name)
         if sql is not None:
             loaded = load_sql(name, sql, spec, problems, kpi_agg=kpi_agg, period=period)
             frame, label, seen = loaded.frame, loaded.label, loaded.fingerprint.encode()
+            where = RowPlaces(label, "row", np.arange(1, len(frame) + 1, dtype=np.int64))
         else:
-            frame, label, seen = _load_file(root, name, getattr(config, name), spec, problems)
-        frames[name], sources[name] = frame, label
+            frame, label, seen, where = _load_file(
+                root, name, getattr(config, name), spec, problems
+            )
+        frames[name], sources[name], places[name] = frame, label, where
         for part in (name.encode(), label.encode(), hashlib.sha256(seen).digest()):
             digest.update(len(part).to_bytes(8, "big") + part)
     return Dataset(
@@ -75,13 +82,15 @@ def load_dataset(
         skills=frames["skills"],
         sources=sources,
         fingerprint=digest.hexdigest(),
+        places=places,
     )
 
 
 def _load_file(
     root: Path, name: str, rel: str, spec: TableSpec, problems: Problems
-) -> tuple[pd.DataFrame, str, bytes]:
-    """(frame, file read or "", bytes read) for one configured data file."""
+) -> tuple[pd.DataFrame, str, bytes, RowPlaces]:
+    """(frame, file read or "", bytes read, where its rows are) for one data file."""
+    nowhere = RowPlaces("", "row", np.zeros(0, dtype=np.int64))
     found = locate(root, rel)
     if found.outside:
         field = f"data.{name}"
@@ -92,7 +101,7 @@ def _load_file(
                 field=field,
                 hint="use a path under data/",
             )
-        return spec.empty(), "", b""
+        return spec.empty(), "", b"", nowhere
     if found.path is None:
         if name == "kpis":
             problems.warning(
@@ -100,10 +109,12 @@ def _load_file(
                 "no KPI data found; goals will show 'no data'",
                 hint="add the file (columns date, metric, value, group) or a [sources.kpis] entry",
             )
-        return spec.empty(), "", b""
+        return spec.empty(), "", b"", nowhere
     data = read_bytes(found.path, found.shown, problems)
     if data is None:
-        return spec.empty(), found.shown, b""
+        return spec.empty(), found.shown, b"", nowhere
     raw = parse(data, found.shown, problems)
-    frame = spec.empty() if raw is None else validate(raw, spec, problems)
-    return frame, found.shown, data
+    if raw is None:
+        return spec.empty(), found.shown, data, nowhere
+    frame, kept = validate_rows(raw, spec, problems)
+    return frame, found.shown, data, row_places(raw, kept)

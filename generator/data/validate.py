@@ -52,6 +52,26 @@ class Origin:
     """CSV: the 1-based line each data row starts on; called only when there are problems."""
 
 
+@dataclass(frozen=True, eq=False)
+class RowPlaces:
+    """Where the rows of a checked table came from, for messages about them."""
+
+    file: str
+    """The data file as shown (``data/learning.csv``) or the SQL source's label."""
+    kind: Literal["line", "row"]
+    """line: ``numbers`` are file lines (CSV); row: 1-based rows (Parquet, SQL)."""
+    numbers: np.ndarray
+    """One per row of the checked table."""
+
+    def describe(self, rows: np.ndarray, limit: int = 3) -> str:
+        """``lines 12, 15, 18 …`` for the given rows of the checked table."""
+        if not len(rows) or len(self.numbers) <= int(np.max(rows)):
+            return ""
+        shown = ", ".join(str(int(n)) for n in self.numbers[rows[:limit]])
+        word = self.kind + ("s" if len(rows) > 1 else "")
+        return f"{word} {shown}" + (" …" if len(rows) > limit else "")
+
+
 @dataclass(frozen=True)
 class RawTable:
     """Cells as read, before any checking; columns named as found (trimmed)."""
@@ -285,10 +305,26 @@ def check_columns(
 
 def validate(raw: RawTable, spec: TableSpec, problems: Problems) -> pd.DataFrame:
     """Typed frame with exactly ``spec``'s columns; bad rows reported and dropped."""
+    return validate_rows(raw, spec, problems)[0]
+
+
+def row_places(raw: RawTable, kept: np.ndarray) -> RowPlaces:
+    """Where each kept row is in its source: CSV lines, else 1-based row numbers."""
+    o = raw.origin
+    if o.kind == "csv" and o.row_lines is not None and len(kept):
+        return RowPlaces(o.file, "line", np.asarray(o.row_lines(), dtype=np.int64)[kept])
+    return RowPlaces(o.file, "row", kept.astype(np.int64) + 1)
+
+
+def validate_rows(
+    raw: RawTable, spec: TableSpec, problems: Problems
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """:func:`validate`, and the positions in ``raw`` of the rows kept (for messages that
+    point back at the data's lines)."""
     frame = raw.frame.reset_index(drop=True)
     found = [str(c) for c in frame.columns]
     if not check_columns(found, spec, raw.origin, problems):
-        return spec.empty()
+        return spec.empty(), np.zeros(0, dtype=np.int64)
     reporter = _Reporter(raw.origin, problems)
     n = len(frame)
     dropped = np.zeros(n, dtype=bool)
@@ -319,4 +355,5 @@ def validate(raw: RawTable, spec: TableSpec, problems: Problems) -> pd.DataFrame
     result = pd.DataFrame(out, index=pd.RangeIndex(n))
     if dropped.any():
         result = result[~dropped].reset_index(drop=True)
-    return result.astype({c.name: c.dtype for c in spec.columns})
+    kept = np.flatnonzero(~dropped)
+    return result.astype({c.name: c.dtype for c in spec.columns}), kept
