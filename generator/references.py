@@ -382,21 +382,17 @@ def check_freshness(site: Site, dataset: Any, problems: Problems, *, as_of: dt.d
     """A goal whose KPI has no observation in the last ``stale_after`` periods."""
     from .analysis.periods import period_index, period_label
 
-    kpis = dataset.kpis
-    if kpis is None or kpis.empty:
+    seen = getattr(dataset, "observed", None)
+    if seen is None or seen.empty:
         return
     period = site.config.period
-    last_by = kpis.groupby(["metric", "group"])["date"].max()
-    latest_metric = kpis.groupby("metric")["date"].max()
+    # the last observation day per metric, the same from files and SQL
+    latest = dict(zip(seen["metric"].astype(str), seen["last"], strict=True))
     source = _source(dataset, "kpis")
     for goal in site.goals.values():
         m = goal.meta
-        metric, group = m.kpi.metric, m.kpi.group
-        if metric not in latest_metric.index:
-            continue
-        last = last_by.get((metric, group))
-        if last is None and group == "":
-            last = latest_metric[metric]  # the organisation from its groups
+        metric = m.kpi.metric
+        last = latest.get(metric)
         if last is None or pd.isna(last):
             continue
         last = min(pd.Timestamp(last), pd.Timestamp(as_of))

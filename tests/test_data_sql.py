@@ -278,3 +278,83 @@ def test_aggregates_re_aggregate_like_raw_rows(sqlite_url: str) -> None:
         aggregate_kpis(months, AGG, "quarter"), expected(daily_kpis(), "quarter")
     )
     assert_same_aggregates(aggregate_kpis(months, AGG, "month"), months)
+
+
+# --- one report date for files and SQL --------------------------------------------------------
+
+
+def _refreshed_mid_month() -> pd.DataFrame:
+    """Daily rows to 23 November 2026 (a mid-month refresh) and one figure a month."""
+    days = pd.date_range("2026-01-01", "2026-11-23", freq="D")
+    months = pd.date_range("2026-01-01", "2026-11-01", freq="MS")
+    return pd.concat(
+        [
+            pd.DataFrame({"date": days, "metric": "calls", "value": 1.0, "group": "north"}),
+            pd.DataFrame({"date": months, "metric": "csat", "value": 80.0, "group": ""}),
+        ],
+        ignore_index=True,
+    )
+
+
+def _csv_observed(tmp_path: Path, frame: pd.DataFrame, period: str) -> pd.DataFrame:
+    (tmp_path / "data").mkdir(exist_ok=True)
+    frame.assign(date=frame["date"].dt.strftime("%Y-%m-%d")).to_csv(
+        tmp_path / "data" / "kpis.csv", index=False
+    )
+    problems = Problems()
+    data = load_dataset(tmp_path, DataConfig(), problems, period=period)
+    assert problems.errors == []
+    return data.observed
+
+
+def _sql_observed(url: str, period: str) -> pd.DataFrame:
+    problems = Problems()
+    config = DataConfig(sql={"kpis": SqlSource(url=url, table="kpi_refresh")})
+    data = load_dataset(Path("/nonexistent-site"), config, problems, period=period)
+    assert problems.errors == []
+    return data.observed
+
+
+@pytest.mark.parametrize("period", ["month", "week"])
+def test_sqlite_and_csv_agree_on_the_last_day_and_cadence(tmp_path: Path, period: str) -> None:
+    from generator.analysis.periods import complete_through
+
+    url = f"sqlite:///{tmp_path / 'refresh.db'}"
+    store(url, "kpi_refresh", _refreshed_mid_month())
+    sql = _sql_observed(url, period)
+    csv = _csv_observed(tmp_path, _refreshed_mid_month(), period)
+    pd.testing.assert_frame_equal(sql, csv)
+    by = sql.set_index("metric")
+    assert by.loc["calls", "last"] == pd.Timestamp("2026-11-23")  # not 1 November
+    assert by.loc["calls", "cadence"] == 1
+    through = complete_through(sql, period)
+    assert through["calls"] == pd.Timestamp("2026-11-23").date()
+
+
+@pytest.mark.postgres
+def test_postgres_and_csv_agree_on_the_last_day_and_cadence(
+    postgres_db: str, tmp_path: Path
+) -> None:
+    store(postgres_db, "kpi_refresh", _refreshed_mid_month())
+    sql = _sql_observed(postgres_db, "month")
+    csv = _csv_observed(tmp_path, _refreshed_mid_month(), "month")
+    pd.testing.assert_frame_equal(sql, csv)
+    assert sql.set_index("metric").loc["calls", "last"] == pd.Timestamp("2026-11-23")
+
+
+def test_a_site_reads_the_same_report_date_from_sql_as_from_csv(tmp_path: Path) -> None:
+    """The issue's case: SQL gave 1 Nov as the report date where the CSV gave 23 Nov."""
+    from generator.analysis.site import resolve_as_of
+    from generator.config import SiteConfig
+    from generator.model import validate_site
+
+    site = validate_site({"goals": [], "paths": []}, SiteConfig(), Problems())
+    url = f"sqlite:///{tmp_path / 'site.db'}"
+    store(url, "kpi_refresh", _refreshed_mid_month())
+    problems = Problems()
+    config = DataConfig(sql={"kpis": SqlSource(url=url, table="kpi_refresh")})
+    from_sql = load_dataset(Path("/nonexistent-site"), config, problems)
+    _csv_observed(tmp_path, _refreshed_mid_month(), "month")
+    from_csv = load_dataset(tmp_path, DataConfig(), Problems())
+    assert resolve_as_of(site, from_sql, None) == resolve_as_of(site, from_csv, None)
+    assert resolve_as_of(site, from_sql, None) == pd.Timestamp("2026-11-23").date()

@@ -256,45 +256,38 @@ AVERAGE_DAYS: Mapping[str, float] = {"week": 7.0, "month": 365.25 / 12, "quarter
 """The average length of a period in days."""
 
 
-def _observation_days(kpis: pd.DataFrame) -> dict[str, np.ndarray]:
-    """Per metric, its distinct observation days in order."""
-    if kpis.empty or "date" not in kpis.columns:
-        return {}
-    frame = pd.DataFrame(
-        {"metric": kpis["metric"].astype(str), "date": pd.to_datetime(kpis["date"]).dt.normalize()}
-    ).dropna()
-    frame = frame.drop_duplicates().sort_values(["metric", "date"])
-    return {
-        str(metric): dates.to_numpy(dtype="datetime64[D]")
-        for metric, dates in frame.groupby("metric", sort=False)["date"]
-    }
+def _observed(kpis: pd.DataFrame, period: str) -> pd.DataFrame:
+    """``Dataset.observed`` (metric, last, cadence), or the same worked out from raw rows."""
+    if "cadence" in kpis.columns:
+        return kpis
+    from ..data.aggregate import observed, period_spans
+
+    rows = kpis if "group" in kpis.columns else kpis.assign(group="")
+    rows = rows.assign(date=pd.to_datetime(rows["date"])).dropna(subset=["date"])
+    return observed(period_spans(rows, period), period)
 
 
-def cadences(kpis: pd.DataFrame) -> dict[str, int]:
-    """Per metric with two or more dates, how often it is observed: the median gap between
-    its observation dates, in days (1 = daily, 7 = weekly, about 30 = monthly)."""
-    return {
-        metric: max(int(np.median(np.diff(days).astype(int))), 1)
-        for metric, days in _observation_days(kpis).items()
-        if len(days) >= 2
-    }
+def cadences(kpis: pd.DataFrame, period: str = "month") -> dict[str, int]:
+    """Per metric, how many days one observation stands for (1 = daily, 7 = weekly, a
+    month's length for one figure a month): ``data.aggregate.observed``, from
+    ``Dataset.observed`` or from raw KPI rows."""
+    seen = _observed(kpis, period)
+    return dict(zip(seen["metric"].astype(str), seen["cadence"].astype(int), strict=True))
 
 
-def complete_through(kpis: pd.DataFrame) -> dict[str, dt.date]:
-    """Per metric, the last day its observations cover: the latest date plus the metric's
-    cadence (:func:`cadences`) less one day.
+def complete_through(kpis: pd.DataFrame, period: str = "month") -> dict[str, dt.date]:
+    """Per metric, the last day its observations cover: the latest observation day plus
+    the metric's cadence (:func:`cadences`) less one day.
 
     A metric observed daily up to 23 November covers 23 November, so November is still
     open; one observed on the first of each month (one figure a month) covers the whole
-    month its latest figure is for. A metric with a single date covers that date's period.
+    month its latest figure is for. Files and SQL give the same (``Dataset.observed``).
     """
-    every = cadences(kpis)
-    out: dict[str, dt.date] = {}
-    for metric, days in _observation_days(kpis).items():
-        last = as_date(days[-1])
-        cadence = every.get(metric)
-        out[metric] = dt.date.max if cadence is None else last + dt.timedelta(days=cadence - 1)
-    return out
+    seen = _observed(kpis, period)
+    return {
+        str(m): as_date(last) + dt.timedelta(days=int(c) - 1)
+        for m, last, c in zip(seen["metric"], seen["last"], seen["cadence"], strict=True)
+    }
 
 
 def per_average_period(

@@ -173,12 +173,12 @@ def take_snapshots(site: Site, data: Any, days: Sequence[dt.date]) -> list[Snaps
     computes them on that day; impact estimates from ``estimate_cohorts`` on the data up
     to that day, run only while some ended cohort of the goal has no usable estimate yet.
     """
-    from .site import _control_group, _windows, impacts_on, kpi_periods, progress_on
+    from .site import _control_group, _seen, _windows, impacts_on, kpi_periods, progress_on
 
     cfg = site.config
     period = cfg.period
     periods = kpi_periods(site, data)
-    complete = complete_through(data.kpis)
+    complete = complete_through(_seen(data), site.config.period)
     order = sorted(range(len(days)), key=lambda i: days[i])
     found: dict[str, dict[str, Any]] = {gid: {} for gid in site.goals}
     goal_snaps: dict[int, dict[str, GoalSnapshot]] = {i: {} for i in order}

@@ -128,6 +128,9 @@ def resolve_as_of(site: Site, data: Any, today: dt.date | None) -> dt.date:
     """``config.as_of``, else the latest KPI date, else ``today``, else the latest record."""
     if site.config.as_of is not None:
         return site.config.as_of
+    seen = getattr(data, "observed", None)
+    if seen is not None and len(seen) and seen["last"].notna().any():
+        return as_date(seen["last"].max())  # the last observation, from files and SQL alike
     kpis = data.kpis
     if len(kpis) and kpis["date"].notna().any():
         return as_date(kpis["date"].max())
@@ -137,6 +140,12 @@ def resolve_as_of(site: Site, data: Any, today: dt.date | None) -> dt.date:
     if len(learning) and learning["date"].notna().any():
         return as_date(learning["date"].max())
     return dt.date.today()
+
+
+def _seen(data: Any) -> pd.DataFrame:
+    """``Dataset.observed`` when the dataset has it (files and SQL), else the raw rows."""
+    seen = getattr(data, "observed", None)
+    return seen if seen is not None else data.kpis
 
 
 def _kpi_agg(site: Site) -> dict[str, str]:
@@ -151,7 +160,9 @@ def kpi_periods(site: Site, data: Any) -> PeriodLookup:
     period (``periods.per_average_period``): what the goal pages and the reviews read."""
     agg = _kpi_agg(site)
     table = to_periods(data.kpis, site.config.period, agg)
-    table = per_average_period(table, agg, cadences(data.kpis), site.config.period)
+    table = per_average_period(
+        table, agg, cadences(_seen(data), site.config.period), site.config.period
+    )
     return split_periods(table)
 
 
@@ -537,7 +548,7 @@ def analyse_site(
     cfg = site.config
     as_of = resolve_as_of(site, data, today)
     periods = kpi_periods(site, data)
-    complete = complete_through(data.kpis)
+    complete = complete_through(_seen(data), site.config.period)
     old_paths, old_goals = reuse_paths or {}, reuse_goals or {}
     path_results = {
         pid: old_paths.get(pid) or _analyse_path(site, p, data, as_of)

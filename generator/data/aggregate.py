@@ -74,3 +74,79 @@ def aggregate_kpis(
         }
     )
     return out[list(AGGREGATED_KPI_COLUMNS)].reset_index(drop=True)
+
+
+def period_spans(kpis: pd.DataFrame, period: str) -> pd.DataFrame:
+    """Per metric, group and period: the first and last observation day and the number of
+    distinct days observed (``first``, ``last``, ``days``), from raw KPI rows.
+
+    The SQL push-down computes the same columns with ``MIN``, ``MAX`` and
+    ``COUNT(DISTINCT …)``, so files and databases give one report date and one cadence.
+    """
+    if kpis.empty:
+        return _empty_spans()
+    day = kpis["date"].dt.normalize()
+    frame = pd.DataFrame(
+        {
+            "metric": kpis["metric"],
+            "group": kpis["group"],
+            "date": period_start(day, period),
+            "day": day,
+        }
+    )
+    spans = frame.groupby(["metric", "group", "date"], sort=True)["day"].agg(
+        first="min", last="max", days="nunique"
+    )
+    return spans.reset_index().astype({"days": "int64"})
+
+
+def _empty_spans() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "metric": pd.Series([], dtype=TEXT_DTYPE),
+            "group": pd.Series([], dtype=TEXT_DTYPE),
+            "date": pd.Series([], dtype=DATE_DTYPE),
+            "first": pd.Series([], dtype=DATE_DTYPE),
+            "last": pd.Series([], dtype=DATE_DTYPE),
+            "days": pd.Series([], dtype="int64"),
+        }
+    )
+
+
+def observed(spans: pd.DataFrame, period: str) -> pd.DataFrame:
+    """Per metric: ``last``, its latest observation day, and ``cadence``, how many days one
+    observation stands for: the median over periods and groups of the mean gap between
+    the period's observation days (a period with one day: the period's length).
+
+    Daily data give 1, weekly 7; one figure a month gives the month's length, so that
+    figure covers its month. The median over periods is not moved by a gap in the data.
+    """
+    if spans.empty:
+        return pd.DataFrame(
+            {
+                "metric": pd.Series([], dtype=TEXT_DTYPE),
+                "last": pd.Series([], dtype=DATE_DTYPE),
+                "cadence": pd.Series([], dtype="int64"),
+            }
+        )
+    first = pd.to_datetime(spans["first"]).dt.normalize()
+    last = pd.to_datetime(spans["last"]).dt.normalize()
+    days = spans["days"].to_numpy(dtype="float64")
+    start = pd.to_datetime(spans["date"])
+    length = (
+        start.dt.to_period(PERIOD_CODES[period]).dt.end_time.dt.normalize() - start
+    ).dt.days.to_numpy(dtype="float64") + 1.0
+    spread = (last - first).dt.days.to_numpy(dtype="float64")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        gap = np.where(days > 1, spread / np.maximum(days - 1, 1), length)
+    frame = pd.DataFrame({"metric": spans["metric"].astype(str), "last": last, "gap": gap})
+    by = frame.groupby("metric", sort=True)
+    out = pd.DataFrame({"last": by["last"].max(), "gap": by["gap"].median()}).reset_index()
+    cadence = np.maximum(np.rint(out["gap"].to_numpy(dtype="float64")), 1).astype("int64")
+    return pd.DataFrame(
+        {
+            "metric": out["metric"].astype(TEXT_DTYPE),
+            "last": out["last"].astype(DATE_DTYPE),
+            "cadence": cadence,
+        }
+    )

@@ -12,8 +12,9 @@ import pandas as pd
 
 from ..config import CONFIG_NAME, PERIODS, DataConfig
 from ..errors import Problems
+from .aggregate import observed, period_spans
 from .files import locate, parse, read_bytes
-from .schema import TABLES, TableSpec
+from .schema import KPIS, TABLES, TableSpec
 from .sql import load_sql
 from .validate import RowPlaces, row_places, validate_rows
 
@@ -40,6 +41,10 @@ class Dataset:
     """Table → file read (relative, forward slashes) or ``sql:<table or query>``; "" if none."""
     fingerprint: str
     """sha256 over everything read: equal inputs give an equal fingerprint."""
+    observed: pd.DataFrame | None = None
+    """Per KPI metric: ``last`` observation day and ``cadence`` in days
+    (``aggregate.observed``), the same from files and SQL: the report date and which
+    periods are complete read it."""
     places: dict[str, RowPlaces] = field(default_factory=dict)
     """Table → where each row came from (file lines or row numbers), for messages."""
 
@@ -63,16 +68,21 @@ def load_dataset(
     frames: dict[str, pd.DataFrame] = {}
     sources: dict[str, str] = {}
     places: dict[str, RowPlaces] = {}
+    spans = None
     for name, spec in TABLES.items():
         sql = config.sql.get(name)
         if sql is not None:
             loaded = load_sql(name, sql, spec, problems, kpi_agg=kpi_agg, period=period)
             frame, label, seen = loaded.frame, loaded.label, loaded.fingerprint.encode()
             where = RowPlaces(label, "row", np.arange(1, len(frame) + 1, dtype=np.int64))
+            if name == "kpis":
+                spans = loaded.spans
         else:
             frame, label, seen, where = _load_file(
                 root, name, getattr(config, name), spec, problems
             )
+            if name == "kpis":
+                spans = period_spans(frame, period)
         frames[name], sources[name], places[name] = frame, label, where
         for part in (name.encode(), label.encode(), hashlib.sha256(seen).digest()):
             digest.update(len(part).to_bytes(8, "big") + part)
@@ -82,6 +92,9 @@ def load_dataset(
         skills=frames["skills"],
         sources=sources,
         fingerprint=digest.hexdigest(),
+        observed=observed(
+            spans if spans is not None else period_spans(KPIS.empty(), period), period
+        ),
         places=places,
     )
 

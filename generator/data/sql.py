@@ -25,7 +25,7 @@ from sqlalchemy.pool import NullPool
 
 from ..config import CONFIG_NAME, SqlSource
 from ..errors import Problems
-from .aggregate import aggregate_kpis
+from .aggregate import aggregate_kpis, period_spans
 from .schema import AGGREGATED_KPI_COLUMNS, DATE_DTYPE, KPIS, TEXT_DTYPE, TableSpec
 from .validate import Origin, RawTable, check_columns, validate
 
@@ -43,6 +43,9 @@ class SqlLoad:
     """``sql:<table>`` or ``sql:<query>`` (never the URL: it may hold a password)."""
     fingerprint: str
     """URL without password, the SQL sent and a hash of the result."""
+    spans: pd.DataFrame | None = None
+    """KPIs: first and last observation day and distinct days per metric, group and
+    period (``aggregate.period_spans``), pushed down like the values."""
 
 
 def expand_env(url: str, environ: Mapping[str, str] | None = None) -> tuple[str, list[str]]:
@@ -88,6 +91,14 @@ def _source(source: SqlSource, columns: list[str] | None) -> sa.FromClause:
     return text.columns().subquery("src")
 
 
+def _day_sql(dialect: sa.Dialect) -> str:
+    """SQL for the day (no time) of ``src.date``, in a dialect ``_period_sql`` supports."""
+    col = "src." + dialect.identifier_preparer.quote_identifier("date")
+    if dialect.name == "sqlite":
+        return f"date({col})"
+    return f"CAST(CAST({col} AS TIMESTAMP) AS DATE)"
+
+
 def _period_sql(dialect: sa.Dialect, period: str) -> str | None:
     """SQL for the first day of the period of ``src.date``; None: aggregate in pandas."""
     col = "src." + dialect.identifier_preparer.quote_identifier("date")
@@ -110,9 +121,10 @@ def _rows(conn: sa.Connection, stmt: sa.Executable) -> pd.DataFrame:
 
 
 def _kpi_statement(
-    src: sa.FromClause, period_sql: str, has_group: bool, agg: Mapping[str, str]
+    src: sa.FromClause, period_sql: str, has_group: bool, agg: Mapping[str, str], day_sql: str
 ) -> sa.Select[Any]:
     period: sa.ColumnClause[Any] = sa.literal_column(period_sql)
+    day: sa.ColumnClause[Any] = sa.literal_column(day_sql)
     value = sa.cast(src.c.value, sa.Float)
     sums = sorted(m for m, a in agg.items() if a == "sum")
     combined: Any = sa.func.avg(value)
@@ -129,6 +141,11 @@ def _kpi_statement(
         group.label("group"),
         sa.func.count(value).label("n"),
         sa.func.count().label("rows"),
+        # where the period's observations lie: one report date and cadence for SQL and
+        # files alike (only the period start came back before: 1 Nov instead of 23 Nov)
+        sa.func.min(day).label("first"),
+        sa.func.max(day).label("last"),
+        sa.func.count(sa.distinct(day)).label("days"),
     ).group_by(*keys)
 
 
@@ -217,11 +234,12 @@ def load_sql(
     try:
         with engine.connect() as conn:
             phase = "query"
+            spans = None
             if spec.name != "kpis":
                 raw = _rows(conn, sa.select(sa.text("*")).select_from(_source(source, None)))
                 frame = validate(RawTable(raw, origin), spec, problems)
             else:
-                frame = _load_kpis(conn, source, origin, problems, kpi_agg or {}, period)
+                frame, spans = _load_kpis(conn, source, origin, problems, kpi_agg or {}, period)
     except (sa.exc.SQLAlchemyError, ImportError) as exc:
         verb = "cannot connect to the database" if phase == "connect" else "the query failed"
         problems.error(
@@ -233,7 +251,7 @@ def load_sql(
     where = url.render_as_string(hide_password=True)
     sums = sorted(m for m, a in (kpi_agg or {}).items() if a == "sum")
     sent = f"{label}\nperiod={period}\nsum={sums}" if spec.name == "kpis" else label
-    return SqlLoad(frame, label, f"{where}\n{sent}\n{_frame_digest(frame)}")
+    return SqlLoad(frame, label, f"{where}\n{sent}\n{_frame_digest(frame)}", spans)
 
 
 def _load_kpis(
@@ -243,12 +261,13 @@ def _load_kpis(
     problems: Problems,
     agg: Mapping[str, str],
     period: str,
-) -> pd.DataFrame:
-    """The KPI aggregates per metric, group and period, pushed down when the dialect allows."""
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The KPI aggregates per metric, group and period, pushed down when the dialect
+    allows, and their observation spans (``aggregate.period_spans``)."""
     probe = sa.select(sa.text("*")).select_from(_source(source, None)).limit(0)
     found = list(map(str, conn.execute(probe).keys()))
     if not check_columns(found, KPIS, origin, problems):
-        return aggregate_kpis(KPIS.empty())
+        return aggregate_kpis(KPIS.empty()), period_spans(KPIS.empty(), period)
     has_group = "group" in found
     columns = ["date", "metric", "value"] + (["group"] if has_group else [])
     src = _source(source, columns)
@@ -256,6 +275,24 @@ def _load_kpis(
     if period_sql is None:
         stmt: sa.Select[Any] = sa.select(*[src.c[c] for c in columns])
         rows = validate(RawTable(_rows(conn, stmt), origin), KPIS, problems)
-        return aggregate_kpis(rows, agg, period)
-    frame = _rows(conn, _kpi_statement(src, period_sql, has_group, agg))
-    return _check_aggregates(frame, origin.field_prefix.rstrip("."), problems)
+        return aggregate_kpis(rows, agg, period), period_spans(rows, period)
+    statement = _kpi_statement(src, period_sql, has_group, agg, _day_sql(conn.dialect))
+    frame = _rows(conn, statement)
+    return _check_aggregates(frame, origin.field_prefix.rstrip("."), problems), _spans(frame)
+
+
+def _spans(frame: pd.DataFrame) -> pd.DataFrame:
+    """The pushed-down observation spans of the rows ``_check_aggregates`` keeps."""
+    keep = frame["date"].notna() & frame["metric"].notna() & (frame["n"] > 0)
+    keep &= frame["metric"].astype(str).str.strip() != ""
+    f = frame[keep]
+    return pd.DataFrame(
+        {
+            "metric": f["metric"].astype(str).str.strip().astype(TEXT_DTYPE),
+            "group": f["group"].fillna("").astype(str).str.strip().astype(TEXT_DTYPE),
+            "date": pd.to_datetime(f["date"]).astype(DATE_DTYPE),
+            "first": pd.to_datetime(f["first"]).astype(DATE_DTYPE),
+            "last": pd.to_datetime(f["last"]).astype(DATE_DTYPE),
+            "days": f["days"].astype("int64"),
+        }
+    ).reset_index(drop=True)
