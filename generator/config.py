@@ -28,6 +28,12 @@ class SqlSource:
     """A SELECT returning the tidy columns."""
 
 
+CSV_SEPARATORS: dict[str, str | None] = {"auto": None, ",": ",", ";": ";", "tab": "\t", "\t": "\t"}
+"""``data.csv_separator`` values → the separator (None: detect it)."""
+CSV_DECIMALS: dict[str, str | None] = {"auto": None, ".": ".", ",": ","}
+"""``data.csv_decimal`` values → the decimal mark (None: detect it)."""
+
+
 @dataclass(frozen=True)
 class DataConfig:
     """Where the KPI, learning and skills tables come from."""
@@ -40,6 +46,12 @@ class DataConfig:
     """Skills inventory: person, skill, level, team, date."""
     sql: dict[str, SqlSource] = field(default_factory=dict)
     """Optional SQL sources by table (``kpis``, ``learning``, ``skills``): they replace files."""
+    csv_separator: str = "auto"
+    """CSV field separator: ``,``, ``;``, ``tab`` or ``auto`` (from the header line, with
+    a warning when it is not a comma)."""
+    csv_decimal: str = "auto"
+    """Decimal mark in CSV numbers: ``.``, ``,`` or ``auto`` (a comma in a file whose
+    separator is not one, as Excel writes them in many locales)."""
 
 
 @dataclass(frozen=True)
@@ -98,7 +110,13 @@ _SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
     },
     "privacy": {"min_group_size": int},
     "reviews": {"period": str, "limit": int},
-    "data": {"kpis": str, "learning": str, "skills": str},
+    "data": {
+        "kpis": str,
+        "learning": str,
+        "skills": str,
+        "csv_separator": str,
+        "csv_decimal": str,
+    },
 }
 _TYPE_WORDS = {str: "text", bool: "true or false", int: "a whole number", dt.date: "a date"}
 
@@ -261,6 +279,8 @@ def _build(values: dict[str, Any], sql: dict[str, SqlSource], root: Path) -> Sit
             learning=get("data.learning", d.data.learning),
             skills=get("data.skills", d.data.skills),
             sql=sql,
+            csv_separator=get("data.csv_separator", d.data.csv_separator),
+            csv_decimal=get("data.csv_decimal", d.data.csv_decimal),
         ),
         root=root,
     )
@@ -299,6 +319,20 @@ def _check_ranges(cfg: SiteConfig, text: str, problems: Problems) -> None:
         )
     if cfg.base_url and not (cfg.base_url.startswith("/") or re.match(r"https?://", cfg.base_url)):
         bad("site", "base_url", "must start with / or http(s)://", 'e.g. base_url = "/goals/"')
+    if cfg.data.csv_separator not in CSV_SEPARATORS:
+        bad(
+            "data",
+            "csv_separator",
+            f"unknown separator {cfg.data.csv_separator!r}",
+            'use ",", ";", "tab" or "auto"',
+        )
+    if cfg.data.csv_decimal not in CSV_DECIMALS:
+        bad(
+            "data",
+            "csv_decimal",
+            f"unknown decimal mark {cfg.data.csv_decimal!r}",
+            'use ".", "," or "auto"',
+        )
     for key in ("kpis", "learning", "skills"):
         rel = getattr(cfg.data, key)
         target = (cfg.root / rel).resolve()

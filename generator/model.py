@@ -515,6 +515,8 @@ def _check_cycle(
 
 def check_against_data(site: Site, dataset: Any, problems: Problems) -> None:
     """Content references that only the data can confirm: groups, metrics, activities."""
+    if "kpis" in getattr(dataset, "unreadable", ()):
+        return  # the file's own error says it all; "unknown group" would only mislead
     kpis = dataset.kpis
     groups = set(kpis["group"].unique()) if len(kpis) else set()
     metrics = set(kpis["metric"].unique()) if len(kpis) else set()

@@ -228,12 +228,85 @@ def test_missing_required_column_is_an_error_and_extra_columns_warn(tmp_path: Pa
     assert data.skills["level"].tolist() == [3]
 
 
-def test_semicolon_separated_file_gets_a_hint(tmp_path: Path) -> None:
-    _, problems = load(write(tmp_path, {"data/kpis.csv": "date;metric;value\n2026-01-01;a;1\n"}))
-    assert problems[0] == (
-        "data/kpis.csv:1: date: missing required column (columns found: date;metric;value "
-        "(separate columns with commas, not semicolons))"
+EXCEL_NOTE = (
+    "data/kpis.csv:1: warning: read as semicolon-separated values with decimal commas, as "
+    'Excel saves CSV in many locales (to say so and silence this, set csv_separator = ";" '
+    'and csv_decimal = "," under [data] in goalpath.toml; or save the file as \'CSV UTF-8 '
+    "(Comma delimited)')"
+)
+
+
+def test_a_semicolon_file_with_decimal_commas_reads_like_the_comma_file(tmp_path: Path) -> None:
+    excel = (
+        "date;metric;value;group\r\n"
+        "2026-01-05;sales;10,5;north\r\n"
+        "2026-01-06;sales;1.234,25;\r\n"  # a dot between thousands
+        "2026-02-01;errors;3;south\r\n"
     )
+    data, problems = load(write(tmp_path / "excel", {"data/kpis.csv": excel}))
+    assert problems == [EXCEL_NOTE]  # one note for the file, not one per row
+    plain = KPIS_CSV.replace(",11,", ",1234.25,")
+    want, none = load(write(tmp_path / "plain", {"data/kpis.csv": plain}))
+    assert none == []
+    pd.testing.assert_frame_equal(data.kpis, want.kpis)
+    assert data.kpis["value"].tolist() == [10.5, 1234.25, 3.0]
+
+
+def test_tab_separated_and_configured_separators(tmp_path: Path) -> None:
+    tabs = "date\tmetric\tvalue\tgroup\n2026-01-05\tsales\t10.5\tnorth\n"
+    data, problems = load(write(tmp_path / "tabs", {"data/kpis.csv": tabs}))
+    assert data.kpis["value"].tolist() == [10.5]
+    assert problems == [
+        "data/kpis.csv:1: warning: read as tab-separated values, as Excel saves CSV in many "
+        'locales (to say so and silence this, set csv_separator = "tab" under [data] in '
+        "goalpath.toml; or save the file as 'CSV UTF-8 (Comma delimited)')"
+    ]
+    # Said in the config: no note, and a comma file beside it still reads.
+    root = write(
+        tmp_path / "said",
+        {
+            "data/kpis.csv": "date;metric;value;group\n2026-01-05;sales;10,5;north\n",
+            "data/learning.csv": LEARNING_CSV,
+        },
+    )
+    data, problems = load(root, DataConfig(csv_separator=";", csv_decimal=","))
+    assert problems == []
+    assert data.kpis["value"].tolist() == [10.5] and len(data.learning) == 4
+
+
+def test_a_file_that_cannot_be_read_is_not_followed_by_misleading_problems(make_site) -> None:
+    from tests.test_cli import run
+
+    root = make_site({"data/kpis.csv": "when|what|amount\n2026-01-01|a|1\n"})
+    code, out, _ = run("check", "--site", str(root), "--format", "json")
+    import json
+
+    problems = json.loads(out)
+    assert code == 1
+    assert {p["file"] for p in problems} == {"data/kpis.csv"}  # no "unknown group 'south'"
+    assert [p["field"] for p in problems if p["severity"] == "error"] == [
+        "date",
+        "metric",
+        "value",
+    ]
+
+
+def test_csv_settings_are_checked(make_site) -> None:
+    from tests.test_cli import run
+
+    root = make_site(
+        {
+            "goalpath.toml": """
+                [data]
+                csv_separator = "|"
+                csv_decimal = ";"
+            """
+        }
+    )
+    code, _, err = run("check", "--site", str(root))
+    assert code == 1
+    assert "goalpath.toml:2: data.csv_separator: unknown separator '|'" in err
+    assert "goalpath.toml:3: data.csv_decimal: unknown decimal mark ';'" in err
 
 
 def test_rows_with_the_wrong_number_of_fields(tmp_path: Path) -> None:

@@ -10,10 +10,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..config import CONFIG_NAME, PERIODS, DataConfig
+from ..config import CONFIG_NAME, CSV_DECIMALS, CSV_SEPARATORS, PERIODS, DataConfig
 from ..errors import Problems
 from .aggregate import observed, period_spans
-from .files import locate, parse, read_bytes
+from .files import CsvDialect, locate, parse, read_bytes
 from .schema import KPIS, TABLES, TableSpec
 from .sql import load_sql
 from .validate import RowPlaces, row_places, validate_rows
@@ -47,6 +47,9 @@ class Dataset:
     periods are complete read it."""
     places: dict[str, RowPlaces] = field(default_factory=dict)
     """Table → where each row came from (file lines or row numbers), for messages."""
+    unreadable: frozenset[str] = frozenset()
+    """Tables whose source exists but could not be read at all (an error says why):
+    checks against their contents would only repeat that error in other words."""
 
 
 def load_dataset(
@@ -68,6 +71,7 @@ def load_dataset(
     frames: dict[str, pd.DataFrame] = {}
     sources: dict[str, str] = {}
     places: dict[str, RowPlaces] = {}
+    failed: set[str] = set()
     spans = None
     for name, spec in TABLES.items():
         sql = config.sql.get(name)
@@ -79,10 +83,12 @@ def load_dataset(
                 spans = loaded.spans
         else:
             frame, label, seen, where = _load_file(
-                root, name, getattr(config, name), spec, problems
+                root, name, getattr(config, name), spec, problems, _dialect(config)
             )
             if name == "kpis":
                 spans = period_spans(frame, period)
+        if frame.empty and any(p.file == label for p in problems.errors) and label:
+            failed.add(name)
         frames[name], sources[name], places[name] = frame, label, where
         for part in (name.encode(), label.encode(), hashlib.sha256(seen).digest()):
             digest.update(len(part).to_bytes(8, "big") + part)
@@ -96,11 +102,23 @@ def load_dataset(
             spans if spans is not None else period_spans(KPIS.empty(), period), period
         ),
         places=places,
+        unreadable=frozenset(failed),
+    )
+
+
+def _dialect(config: DataConfig) -> CsvDialect:
+    return CsvDialect(
+        CSV_SEPARATORS.get(config.csv_separator), CSV_DECIMALS.get(config.csv_decimal)
     )
 
 
 def _load_file(
-    root: Path, name: str, rel: str, spec: TableSpec, problems: Problems
+    root: Path,
+    name: str,
+    rel: str,
+    spec: TableSpec,
+    problems: Problems,
+    dialect: CsvDialect | None = None,
 ) -> tuple[pd.DataFrame, str, bytes, RowPlaces]:
     """(frame, file read or "", bytes read, where its rows are) for one data file."""
     nowhere = RowPlaces("", "row", np.zeros(0, dtype=np.int64))
@@ -126,7 +144,7 @@ def _load_file(
     data = read_bytes(found.path, found.shown, problems)
     if data is None:
         return spec.empty(), found.shown, b"", nowhere
-    raw = parse(data, found.shown, problems)
+    raw = parse(data, found.shown, problems, dialect)
     if raw is None:
         return spec.empty(), found.shown, data, nowhere
     frame, kept = validate_rows(raw, spec, problems)

@@ -77,12 +77,32 @@ def read_bytes(path: Path, shown: str, problems: Problems) -> bytes | None:
         return None
 
 
-def parse(data: bytes, shown: str, problems: Problems) -> RawTable | None:
+@dataclass(frozen=True)
+class CsvDialect:
+    """How a CSV file separates fields and writes decimals; None: detect it."""
+
+    separator: str | None = None
+    """``,``, ``;`` or a tab: the separator expected (a file whose header has another is
+    read with that one); None: from the header line."""
+    decimal: str | None = None
+    """``.`` or ``,``; None: a comma when the separator is not one and numbers use it."""
+
+
+_SEPARATOR_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
+_CONFIG_VALUES = {",": '","', ";": '";"', "\t": '"tab"'}
+# 12,5 · -0,25 · 1.234,5 (a dot between thousands): numbers as Excel writes them in
+# locales with a decimal comma.
+_DECIMAL_COMMA = re.compile(r"[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+),\d+")
+
+
+def parse(
+    data: bytes, shown: str, problems: Problems, dialect: CsvDialect | None = None
+) -> RawTable | None:
     """Cells of a ``.csv`` or ``.parquet`` file (by suffix); None after a problem."""
     if shown.lower().endswith(".parquet"):
         return parse_parquet(data, shown, problems)
     if shown.lower().endswith(".csv"):
-        return parse_csv(data, shown, problems)
+        return parse_csv(data, shown, problems, dialect or CsvDialect())
     problems.error(
         shown,
         f"unsupported file type '{posixpath.splitext(shown)[1]}'",
@@ -91,12 +111,14 @@ def parse(data: bytes, shown: str, problems: Problems) -> RawTable | None:
     return None
 
 
-def _scan(text: str) -> tuple[list[str], list[list[str]], list[int], list[tuple[int, int]]]:
+def _scan(
+    text: str, sep: str = ","
+) -> tuple[list[str], list[list[str]], list[int], list[tuple[int, int]]]:
     """Walk the CSV text: header, rows of the header's width, their lines, and bad rows.
 
     Blank lines are skipped (as pyarrow does); a bad row is ``(line, fields found)``.
     """
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
     header: list[str] | None = None
     rows: list[list[str]] = []
     lines: list[int] = []
@@ -119,10 +141,10 @@ def _scan(text: str) -> tuple[list[str], list[list[str]], list[int], list[tuple[
     return header or [], rows, lines, bad
 
 
-def _row_lines(text: str) -> Sequence[int]:
+def _row_lines(text: str, sep: str = ",") -> Sequence[int]:
     """The line each data row starts on (for a file pyarrow parsed without complaint)."""
     if '"' in text:  # quoted cells may hold line breaks: let the csv module count
-        return _scan(text)[2]
+        return _scan(text, sep)[2]
     lines: list[int] = []
     header = False
     for number, line in enumerate(_NEWLINE.split(text), start=1):
@@ -134,8 +156,39 @@ def _row_lines(text: str) -> Sequence[int]:
     return lines
 
 
-def parse_csv(data: bytes, shown: str, problems: Problems) -> RawTable | None:
-    """Cells of a CSV file as text; exact ``file:line`` problems for what cannot be parsed."""
+def _detect_separator(text: str) -> str:
+    """The header line's separator: a comma if it has one, else a semicolon or a tab."""
+    first = next((line for line in _NEWLINE.split(text) if line.strip()), "")
+    for sep in (",", ";", "\t"):
+        if sep in first:
+            return sep
+    return ","
+
+
+def _decimal_commas(frame: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
+    """Cells that are decimal-comma numbers rewritten with a dot; whether there were any."""
+    out = frame.copy()
+    found = False
+    for column in out.columns:
+        cells = out[column].astype("str")
+        hit = cells.str.strip().str.fullmatch(_DECIMAL_COMMA).fillna(False)
+        if hit.any():
+            found = True
+            fixed = cells.str.strip().str.replace(".", "", regex=False).str.replace(",", ".")
+            out[column] = cells.where(~hit, fixed)
+    return out, found
+
+
+def parse_csv(
+    data: bytes, shown: str, problems: Problems, dialect: CsvDialect | None = None
+) -> RawTable | None:
+    """Cells of a CSV file as text; exact ``file:line`` problems for what cannot be parsed.
+
+    A file whose header has no comma but semicolons or tabs is read with that separator,
+    and its decimal-comma numbers as numbers, as Excel saves CSV in many locales; one
+    warning says so, with the setting that makes it explicit (and silences it).
+    """
+    dialect = dialect or CsvDialect()
     if data.startswith(_BOM):
         data = data[len(_BOM) :]
     try:
@@ -148,8 +201,15 @@ def parse_csv(data: bytes, shown: str, problems: Problems) -> RawTable | None:
             hint="save it as UTF-8, e.g. 'CSV UTF-8' in Excel",
         )
         return None
+    # The header decides; a configured separator only says which one is expected (and
+    # silences the note), so comma files beside semicolon ones still read.
+    first = next((line for line in _NEWLINE.split(text) if line.strip()), "")
+    wanted = dialect.separator
+    sep = wanted if wanted is not None and wanted in first else _detect_separator(text)
     try:
-        header = next((r for r in csv.reader(io.StringIO(text, newline="")) if r), [])
+        header = next(
+            (r for r in csv.reader(io.StringIO(text, newline=""), delimiter=sep) if r), []
+        )
     except csv.Error as exc:
         problems.error(shown, f"cannot read the file: {exc}", line=1)
         return None
@@ -166,25 +226,45 @@ def parse_csv(data: bytes, shown: str, problems: Problems) -> RawTable | None:
             )
             return None
         seen.add(name)
-    origin = Origin(shown, "csv", header_line=1, row_lines=lambda: _row_lines(text))
+    origin = Origin(shown, "csv", header_line=1, row_lines=lambda: _row_lines(text, sep))
     if not header:
         return RawTable(pd.DataFrame(), origin)
-    frame = _read_fast(data, header)
+    frame = _read_fast(data, header, sep)
     if frame is None:
-        slow = _read_slow(text, shown, problems)
+        slow = _read_slow(text, shown, problems, sep)
         if slow is None:
             return None
         frame, lines = slow
         origin = Origin(shown, "csv", header_line=1, row_lines=lambda: lines)
     frame.columns = pd.Index(names)
+    decimal = dialect.decimal or ("," if sep != "," else ".")
+    commas = False
+    if decimal == ",":
+        frame, commas = _decimal_commas(frame)
+    guessed_sep = sep != "," and sep != wanted
+    guessed_decimal = dialect.decimal is None and commas
+    if guessed_sep or guessed_decimal:
+        what = f"{_SEPARATOR_NAMES[sep]}-separated values"
+        settings = [f"csv_separator = {_CONFIG_VALUES[sep]}"]
+        if commas:
+            what += " with decimal commas"
+            settings.append('csv_decimal = ","')
+        problems.warning(
+            shown,
+            f"read as {what}, as Excel saves CSV in many locales",
+            line=1,
+            hint=f"to say so and silence this, set {' and '.join(settings)} under [data] in "
+            "goalpath.toml; or save the file as 'CSV UTF-8 (Comma delimited)'",
+        )
     return RawTable(frame, origin)
 
 
-def _read_fast(data: bytes, header: list[str]) -> pd.DataFrame | None:
+def _read_fast(data: bytes, header: list[str], sep: str = ",") -> pd.DataFrame | None:
     """pyarrow, every column as text; None when it cannot parse the file."""
     try:
         table = pacsv.read_csv(
             pa.BufferReader(data),
+            parse_options=pacsv.ParseOptions(delimiter=sep),
             convert_options=pacsv.ConvertOptions(
                 column_types={name: pa.string() for name in header},
                 null_values=[],
@@ -199,10 +279,12 @@ def _read_fast(data: bytes, header: list[str]) -> pd.DataFrame | None:
     return table.to_pandas()
 
 
-def _read_slow(text: str, shown: str, problems: Problems) -> tuple[pd.DataFrame, list[int]] | None:
+def _read_slow(
+    text: str, shown: str, problems: Problems, sep: str = ","
+) -> tuple[pd.DataFrame, list[int]] | None:
     """The ``csv`` module: exact lines; rows with the wrong number of fields are errors."""
     try:
-        header, rows, lines, bad = _scan(text)
+        header, rows, lines, bad = _scan(text, sep)
     except csv.Error as exc:
         problems.error(shown, f"cannot read the file: {exc}")
         return None
