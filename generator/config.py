@@ -122,8 +122,10 @@ _TYPE_WORDS = {str: "text", bool: "true or false", int: "a whole number", dt.dat
 
 
 def _did_you_mean(name: str, options: list[str]) -> str | None:
-    close = difflib.get_close_matches(name, options, n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else None
+    """The closest option, ignoring case and ``_`` (``baseURL`` → ``base_url``)."""
+    plain = {o.lower().replace("_", ""): o for o in options}
+    close = difflib.get_close_matches(name.lower().replace("_", ""), list(plain), n=1, cutoff=0.6)
+    return f"did you mean '{plain[close[0]]}'?" if close else None
 
 
 def _line_of(text: str, section: str, key: str | None) -> int | None:
@@ -140,6 +142,70 @@ def _line_of(text: str, section: str, key: str | None) -> int | None:
         if in_section and key and re.match(rf"{re.escape(key)}\s*=", s):
             return i
     return None
+
+
+def _top_line(text: str, key: str) -> int | None:
+    """Line of ``key = …`` before the first ``[section]``."""
+    for i, raw in enumerate(text.splitlines(), start=1):
+        s = raw.strip()
+        if s.startswith("["):
+            return None
+        if re.match(rf"{re.escape(key)}\s*=", s):
+            return i
+    return None
+
+
+_HOME: dict[str, str] = {}
+for _section, _keys in _SCHEMA.items():
+    for _key in _keys:
+        _HOME.setdefault(_key, _section)  # "period": [analysis] (also a [reviews] key)
+del _section, _keys, _key
+
+
+def _lift_top_level_keys(raw: dict[str, Any], text: str, problems: Problems) -> dict[str, Any]:
+    """Keys written above every ``[section]`` (as Hugo's config has them: ``title = …``,
+    ``base_url = …``) are read as their section's, with a warning saying where they go;
+    a key no section has is a warning too. Never silently dropped: a ``base_url`` lost
+    this way built a site without its subpath."""
+    out: dict[str, Any] = {
+        k: dict(v) if isinstance(v, dict) else v
+        for k, v in raw.items()
+        if isinstance(v, dict) or k == "sources" or k in _SCHEMA
+    }
+    for key, value in raw.items():
+        if key in out:
+            continue
+        home = _HOME.get(key)
+        line = _top_line(text, key)
+        section = out.setdefault(home, {}) if home is not None else None
+        if not isinstance(section, dict):
+            problems.warning(
+                CONFIG_NAME,
+                f"unknown key '{key}' is ignored",
+                line=line,
+                field=key,
+                hint=_did_you_mean(key, [*_HOME, *_SCHEMA, "sources"])
+                or "keys go under a [section]: see docs/configuration.md",
+            )
+            continue
+        if key in section:
+            problems.warning(
+                CONFIG_NAME,
+                f"key '{key}' above every section is ignored: [{home}] sets it too",
+                line=line,
+                field=key,
+                hint=f"remove this line; [{home}] {key} is the one read",
+            )
+            continue
+        section[key] = value
+        problems.warning(
+            CONFIG_NAME,
+            f"key '{key}' belongs in [{home}]; read as {home}.{key}",
+            line=line,
+            field=key,
+            hint=f"move it under [{home}]",
+        )
+    return out
 
 
 def load_config(root: Path, problems: Problems) -> SiteConfig:
@@ -166,6 +232,7 @@ def load_config(root: Path, problems: Problems) -> SiteConfig:
         )
         return SiteConfig(root=root)
 
+    raw = _lift_top_level_keys(raw, text, problems)
     values: dict[str, Any] = {}
     for section, body in raw.items():
         if section == "sources":

@@ -281,3 +281,37 @@ def test_a_file_with_broken_yaml_is_not_reported_again_as_an_unknown_reference(m
     # The path that names grow-sales, and the goal whose parent it may be, say nothing more.
     assert not any("unknown goal 'grow-sales'" in s for s in got), got
     assert len([p for p in check_site(root) if p.severity == "error"]) == 1
+
+
+def test_top_level_keys_as_hugo_writes_them_are_read_as_their_sections(tmp_path):
+    (tmp_path / "goalpath.toml").write_text(
+        'title = "Intranet goals"\nbase_url = "/intra/"\nbaseURL = "/x/"\nperiod = "week"\n'
+        '[analysis]\nstale_after = 2\n[site]\nlanguage = "de"\n',
+        encoding="utf-8",
+    )
+    problems = Problems()
+    cfg = load_config(tmp_path, problems)
+    assert (cfg.title, cfg.base_url, cfg.period, cfg.stale_after, cfg.language) == (
+        "Intranet goals",
+        "/intra/",  # a site deployed under a subpath keeps it
+        "week",
+        2,
+        "de",
+    )
+    assert [p.format() for p in problems] == [
+        "goalpath.toml:1: warning: title: key 'title' belongs in [site]; read as site.title "
+        "(move it under [site])",
+        "goalpath.toml:2: warning: base_url: key 'base_url' belongs in [site]; read as "
+        "site.base_url (move it under [site])",
+        "goalpath.toml:3: warning: baseURL: unknown key 'baseURL' is ignored (did you mean "
+        "'base_url'?)",
+        "goalpath.toml:4: warning: period: key 'period' belongs in [analysis]; read as "
+        "analysis.period (move it under [analysis])",
+    ]
+    # A key the section sets too: the section's wins, and the top-level one is named.
+    (tmp_path / "goalpath.toml").write_text('title = "A"\n[site]\ntitle = "B"\n', encoding="utf-8")
+    problems = Problems()
+    assert load_config(tmp_path, problems).title == "B"
+    assert [p.message for p in problems] == [
+        "key 'title' above every section is ignored: [site] sets it too"
+    ]
