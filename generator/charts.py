@@ -582,13 +582,40 @@ def _leading_template() -> dict[str, Any]:
     return spec
 
 
-def leading_chart(rows: list[dict[str, Any]], *, summary: str) -> ChartSpec:
-    """``rows``: date, label, indicator, value."""
+def leading_chart(
+    rows: list[dict[str, Any]],
+    *,
+    summary: str,
+    title: str = "Leading indicators",
+    domain: tuple[Any, Any] | None = None,
+    zero: bool = True,
+) -> ChartSpec:
+    """``rows``: date, label, indicator, value: one panel, one unit (``title``).
+
+    ``domain``: the first and last date of all panels, so they share the time axis; a
+    panel with one line has no legend (its title names it). ``zero=False``: the y axis
+    fits the values (a process measure moving 60 → 70 is not drawn as flat).
+    """
+    import copy
+
+    spec = copy.deepcopy(_fill(_leading_template(), leading=rows))
+    enc = spec["encoding"]
+    if not zero:
+        enc["y"]["scale"] = {"zero": False}
+    if domain is not None:
+        enc["x"]["scale"] = {"domain": [_datetime(d) for d in domain]}
+    if len({r["indicator"] for r in rows}) == 1:
+        enc["color"]["legend"] = None
     table = Table(
         ["Period", "Indicator", "Value"],
         [[r["label"], r["indicator"], _fmt(r["value"])] for r in rows],
     )
-    return ChartSpec(_fill(_leading_template(), leading=rows), summary, "Leading indicators", table)
+    return ChartSpec(spec, summary, title, table)
+
+
+def _datetime(day: Any) -> dict[str, int]:
+    """A Vega-Lite DateTime for a date (months counted from 1)."""
+    return {"year": day.year, "month": day.month, "date": day.day}
 
 
 # ---------------------------------------------------------------- skills gap

@@ -8,6 +8,7 @@ Pure: no files, no HTML.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -72,9 +73,8 @@ def goal_charts(site: Site, goal: Goal, analysis: Any) -> dict[str, ch.ChartSpec
     funnel = funnel_chart(ga.learning, site)
     if funnel is not None:
         charts["funnel"] = funnel
-    leading = leading_chart(ga.leading, analysis.period)
-    if leading is not None:
-        charts["leading"] = leading
+    for i, panel in enumerate(leading_charts(ga.leading, analysis.period)):
+        charts["leading" if i == 0 else f"leading-{i + 1}"] = panel
     gaps = [g for g in analysis.skills if goal.meta.id in getattr(g, "goals", ())]
     skills = skills_heatmap(gaps, site) if gaps else None
     if skills is not None:
@@ -333,25 +333,36 @@ def funnel_chart(learning: dict[str, Any], site: Site) -> ch.ChartSpec | None:
     )
 
 
-def leading_chart(leading: Any, period: str) -> ch.ChartSpec | None:
-    rows = []
+def leading_charts(leading: Any, period: str) -> list[ch.ChartSpec]:
+    """One panel per unit, on one time axis: completion (%, a line per cohort), the mean
+    score, and each KPI-metric indicator. On one 0–100 axis a 10–14% transfer rate was
+    a flat line beside completion and scores."""
+    from .analysis.learning import LEADING_COMPLETION, LEADING_SCORE
+
+    panels: dict[str, list[dict[str, Any]]] = {}
     for indicator, series in (leading or {}).items():
+        panel = LEADING_COMPLETION if indicator.startswith(LEADING_COMPLETION) else indicator
+        line = indicator.removeprefix(LEADING_COMPLETION + ": ") if panel != indicator else panel
         for ts, v in series.items():
-            if v is None:
+            if v is None or (isinstance(v, float) and math.isnan(v)):
                 continue
-            rows.append(
-                {
-                    "date": _d(ts),
-                    "label": _label(ts, period),
-                    "indicator": indicator,
-                    "value": float(v),
-                }
+            panels.setdefault(panel, []).append(
+                {"date": _d(ts), "label": _label(ts, period), "indicator": line, "value": float(v)}
             )
-    if not rows:
-        return None
-    names = sorted({r["indicator"] for r in rows})
-    summary = f"Leading indicators tracked: {', '.join(names)}."
-    return ch.leading_chart(rows, summary=summary)
+    days = [r["date"] for rows in panels.values() for r in rows]
+    if not days:
+        return []
+    domain = (min(days), max(days))
+    out = []
+    for panel, rows in panels.items():
+        lines = sorted({r["indicator"] for r in rows})
+        what = f"{panel}, per cohort: {', '.join(lines)}" if lines != [panel] else panel
+        first = min(rows, key=lambda r: r["date"])["label"]
+        last = max(rows, key=lambda r: r["date"])["label"]
+        summary = f"{what}; {len(rows)} values from {first} to {last}."
+        shares = panel in (LEADING_COMPLETION, LEADING_SCORE)  # 0–100 by nature
+        out.append(ch.leading_chart(rows, summary=summary, title=panel, domain=domain, zero=shares))
+    return out
 
 
 # ---------------------------------------------------------------- skills

@@ -12,6 +12,7 @@ from generator.analysis.learning import (
     LEADING_COMPLETION,
     LEADING_SCORE,
     combine_funnels,
+    completion_key,
     goal_leading,
     path_learning,
     wilson,
@@ -140,15 +141,19 @@ def test_activity_completion_shares_and_leading_indicators() -> None:
         "reflect": 0.3,
         "final": 0.7,
     }
-    completion = r.leading[LEADING_COMPLETION]
+    completion = r.leading[completion_key("ward-a")]
     assert [ts.date().isoformat() for ts in completion.index] == [
         "2026-01-01",
         "2026-02-01",
         "2026-03-01",
         "2026-04-01",
     ]
-    # cumulative: 0/10, 4/10, 8/10, then ward-b's 5 enrol in April: 8/15
-    assert completion.to_list() == pytest.approx([0.0, 40.0, 80.0, 800 / 15])
+    # cumulative, per cohort: ward-a 0/10, 4/10, 8/10, 8/10. Pooled, ward-b's 5 enrolling
+    # in April read as completion falling to 8/15: each cohort has its own line instead.
+    assert completion.to_list() == pytest.approx([0.0, 40.0, 80.0, 80.0])
+    later = r.leading[completion_key("ward-b")]
+    assert list(later.index) == [pd.Timestamp("2026-04-01")] and later.to_list() == [0.0]
+    assert LEADING_COMPLETION not in r.leading
     score = r.leading[LEADING_SCORE]
     # March: 8 learners scored; April: 1 retake (too few: hidden)
     assert list(score.index) == [pd.Timestamp("2026-03-01")]
@@ -206,7 +211,8 @@ def test_goal_leading_and_combined_funnels_over_paths() -> None:
     leads = goal_leading(
         frame, [PATH], period="month", min_group_size=5, until=dt.date(2026, 4, 30)
     )
-    assert leads[LEADING_COMPLETION].to_list() == pytest.approx([0.0, 40.0, 80.0, 800 / 15])
+    assert leads[completion_key("ward-a")].to_list() == pytest.approx([0.0, 40.0, 80.0, 80.0])
+    assert leads[completion_key("ward-b")].to_list() == [0.0]
     r = analyse(frame)
     both = combine_funnels([r.funnels["ward-a"], r.funnels["ward-b"]])
     assert both is not None

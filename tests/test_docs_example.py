@@ -108,3 +108,36 @@ def test_content_docs_state_each_example_goals_status(example: Path) -> None:
     assert {goal for goal, _ in rows} == set(built)
     for goal, status in rows:
         assert built[goal] == status, goal
+
+
+def test_goal_page_names_its_leading_indicators_and_their_direction(example: Path) -> None:
+    page = (example / "goals" / "reduce-medication-errors" / "index.html").read_text("utf-8")
+    assert (
+        "<dt>Leading indicators</dt><dd>Double check rate (should rise), course completion, "
+        "assessment score</dd>"
+    ) in page
+    assert "metric=" not in page and "direction=" not in page
+
+
+def test_leading_indicators_get_a_panel_per_unit_and_a_line_per_cohort(example: Path) -> None:
+    page = (example / "goals" / "reduce-medication-errors" / "index.html").read_text("utf-8")
+    specs = {
+        m.group(1): json.loads(m.group(2))
+        for m in re.finditer(
+            r'<script type="application/json" id="(leading[^"]*)-spec">(.*?)</script>', page, re.S
+        )
+    }
+    assert list(specs) == ["leading-chart", "leading-2-chart", "leading-3-chart"]
+    completion, score, checks = (specs[k]["datasets"]["leading"] for k in specs)
+    assert {r["indicator"] for r in completion} == {
+        "Ward 4A (internal medicine) nurses",
+        "Ward 4B (cardiology) nurses",
+    }
+    assert {r["indicator"] for r in score} == {"Mean assessment score"}
+    assert {r["indicator"] for r in checks} == {"Double check rate"}
+    assert specs["leading-3-chart"]["encoding"]["y"]["scale"] == {"zero": False}
+    domains = {json.dumps(s["encoding"]["x"]["scale"]["domain"]) for s in specs.values()}
+    assert len(domains) == 1  # one time axis for every panel
+    # no cohort's line falls because another cohort enrolled
+    ward_4a = [r["value"] for r in completion if r["indicator"].startswith("Ward 4A")]
+    assert ward_4a == sorted(ward_4a)

@@ -17,7 +17,7 @@ the learners of cohorts big enough to show.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -267,6 +267,12 @@ def _funnel(
 # ---------------------------------------------------------------- leading indicators
 
 
+def completion_key(cohort_label: str) -> str:
+    """The leading-indicator key of one cohort's completion: ``Course completion (%):
+    Ward 4A``."""
+    return f"{LEADING_COMPLETION}: {cohort_label}"
+
+
 def _leading(
     learners: pd.DataFrame,
     scores: pd.DataFrame,
@@ -274,9 +280,39 @@ def _leading(
     period: str,
     min_group_size: int,
     until: dt.date | None,
+    labels: Mapping[str, str] | None = None,
 ) -> dict[str, pd.Series]:
-    """Cumulative completion (%) and mean score per period, hidden below the minimum."""
-    out: dict[str, pd.Series] = {}
+    """Cumulative completion (%) and mean score per period, hidden below the minimum.
+
+    Completion is per cohort when there are several (``completion_key``): pooled, a
+    second cohort's enrolment read as completion "falling" from 96% to 50%.
+    """
+    cohorts = sorted(set(learners["cohort"])) if "cohort" in learners.columns else []
+    if len(cohorts) > 1:
+        out: dict[str, pd.Series] = {}
+        for cohort in cohorts:
+            mine = learners[learners["cohort"] == cohort]
+            part = _leading(
+                mine,
+                scores.iloc[0:0],
+                period=period,
+                min_group_size=min_group_size,
+                until=until,
+            )
+            if LEADING_COMPLETION in part:
+                key = completion_key((labels or {}).get(cohort, cohort))
+                out[key] = part[LEADING_COMPLETION].rename(key)
+        pooled = _leading(
+            learners.drop(columns="cohort"),
+            scores,
+            period=period,
+            min_group_size=min_group_size,
+            until=until,
+        )
+        if LEADING_SCORE in pooled:
+            out[LEADING_SCORE] = pooled[LEADING_SCORE]
+        return out
+    out = {}
     if learners.empty:
         return out
     code = PERIOD_CODES[period]
@@ -369,7 +405,15 @@ def path_learning(
             notes=("Total hidden: it would reveal a cohort too small to show.",),
         )
     kept, kept_scores = _shown(learners, scores, min_group_size)
-    leading = _leading(kept, kept_scores, period=period, min_group_size=min_group_size, until=until)
+    labels = {c.id: c.label for c in path.cohorts}
+    leading = _leading(
+        kept,
+        kept_scores,
+        period=period,
+        min_group_size=min_group_size,
+        until=until,
+        labels=labels,
+    )
     return PathLearning(funnels, total, completion, leading)
 
 
@@ -399,6 +443,7 @@ def goal_leading(
         period=period,
         min_group_size=min_group_size,
         until=until,
+        labels={c.id: c.label for p in paths for c in p.cohorts},
     )
 
 

@@ -368,7 +368,8 @@ def _leading(
                 min_group_size=site.config.min_group_size,
                 until=period_end(as_of, period).date(),
             )
-        out.update({k: v for k, v in learning.items() if k in wanted})
+        # completion comes per cohort ("Course completion (%): Ward 4A") when several train
+        out.update({k: v for k, v in learning.items() if k in wanted or k.split(": ")[0] in wanted})
     kpi_indicators = []
     for i in declared:
         n = i.metric
