@@ -54,6 +54,8 @@ class ChartSpec:
 def _config() -> dict[str, Any]:
     return {
         "font": FONT,
+        # transparent, so a chart wider than a phone shows the frame's scroll shadows
+        "background": None,
         "view": {"stroke": None},
         "axis": {"labelColor": "#5b6576", "titleColor": "#5b6576", "gridColor": "#eceff3"},
         # Cohort names run to ~35 characters: the default 160 px limit cut them off.

@@ -157,3 +157,32 @@ def test_charts_fit_their_frames_with_no_text_cut_off(
                 assert not c["cut"], f"goal titles cut short on a laptop: {c['cut']}"
     context.close()
     assert {"impact-chart-spec", "funnel-chart-spec"} <= seen
+
+
+WIDE = """() => [...document.querySelectorAll('.table-scroll, .chart-frame')]
+  .filter(e => e.getBoundingClientRect().width > 0 && e.scrollWidth > e.clientWidth + 1)
+  .map(e => {
+    const next = e.nextElementSibling;
+    return {what: (e.closest('figure, table, section') || e).id || e.className,
+            marked: e.dataset.scrolls === 'true',
+            shaded: getComputedStyle(e).backgroundImage.includes('radial-gradient'),
+            hint: !!next && next.classList.contains('scroll-hint')
+                  && getComputedStyle(next).display !== 'none'
+                  && next.textContent.startsWith('Scroll sideways')};
+  })"""
+
+
+@pytest.mark.parametrize("page_path", PHONE_PAGES)
+def test_at_390_px_whatever_scrolls_sideways_says_so(
+    phone, static_server, built_example_site: Path, page_path: str
+):
+    """The skills heatmap's later teams, the timeline's 2027 deadlines and the impact
+    table's interval columns lie past the screen's edge: each such box is shaded at the
+    edge and followed by a 'Scroll sideways' line."""
+    _open(phone, static_server(built_example_site) + page_path)
+    phone.wait_for_timeout(400)  # the marks follow the charts' drawing (debounced)
+    wide = phone.evaluate(WIDE)
+    if page_path in ("skills/", "timeline/", "goals/reduce-medication-errors/"):
+        assert wide, "expected something wider than a phone here"
+    for box in wide:
+        assert box["marked"] and box["shaded"] and box["hint"], box

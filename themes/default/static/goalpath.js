@@ -114,3 +114,38 @@
   }
   document.addEventListener("DOMContentLoaded", setup);
 })();
+
+// Wide tables and charts scroll sideways on a phone: mark the ones that do, so the page
+// can say so (style.css); the edge shadows show where more is hidden.
+(function () {
+  "use strict";
+  function mark() {
+    document.querySelectorAll(".table-scroll, .chart-frame").forEach(function (el) {
+      var wide = el.scrollWidth > el.clientWidth + 1;
+      if (wide) el.setAttribute("data-scrolls", "true");
+      else el.removeAttribute("data-scrolls");
+      var next = el.nextElementSibling;
+      if (wide && !(next && next.classList.contains("scroll-hint"))) {
+        var hint = document.createElement("p");
+        hint.className = "scroll-hint";
+        hint.setAttribute("aria-hidden", "true"); // the frame itself is focusable and scrolls
+        hint.textContent = el.classList.contains("chart-frame")
+          ? "Scroll sideways to see the whole chart \u2192"
+          : "Scroll sideways to see every column \u2192";
+        el.parentNode.insertBefore(hint, next);
+      }
+    });
+  }
+  var timer;
+  function later() { clearTimeout(timer); timer = setTimeout(mark, 150); }
+  document.addEventListener("DOMContentLoaded", function () {
+    mark();
+    // charts draw after this script: look again when each one is in
+    if (window.MutationObserver) {
+      new MutationObserver(later).observe(document.body, {
+        subtree: true, attributes: true, attributeFilter: ["data-drawn"]
+      });
+    }
+  });
+  window.addEventListener("resize", later);
+})();
