@@ -89,7 +89,18 @@ def load_inputs(
                 docs[kind].append(doc)
     site = validate_site(docs, config, problems, unreadable)
     agg = {g.meta.kpi.metric: g.meta.kpi.agg for g in site.goals.values()}
-    dataset = load_dataset(root, config.data, problems, kpi_agg=agg, period=config.period)
+    from .data.xapi import XapiContext
+
+    xapi = XapiContext(
+        paths=frozenset(site.paths),
+        cohorts=frozenset(c.id for p in site.paths.values() for c in p.meta.cohorts),
+        reflections=frozenset(
+            a.id for p in site.paths.values() for a in p.meta.activities if a.kind == "reflection"
+        ),
+    )
+    dataset = load_dataset(
+        root, config.data, problems, kpi_agg=agg, period=config.period, xapi=xapi
+    )
     check_against_data(site, dataset, problems)
     if not problems.errors:
         from .analysis.site import resolve_as_of

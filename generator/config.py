@@ -49,6 +49,11 @@ class DataConfig:
     csv_separator: str = "auto"
     """CSV field separator: ``,``, ``;``, ``tab`` or ``auto`` (from the header line, with
     a warning when it is not a comma)."""
+    xapi_path_extension: str = ""
+    """xAPI: a context extension IRI whose value is the path id (default: the
+    ``contextActivities`` ids that are path ids)."""
+    xapi_cohort_extension: str = ""
+    """xAPI: a context extension IRI whose value is the cohort id."""
     csv_decimal: str = "auto"
     """Decimal mark in CSV numbers: ``.``, ``,`` or ``auto`` (a comma in a file whose
     separator is not one, as Excel writes them in many locales)."""
@@ -116,6 +121,8 @@ _SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
         "skills": str,
         "csv_separator": str,
         "csv_decimal": str,
+        "xapi_path_extension": str,
+        "xapi_cohort_extension": str,
     },
 }
 _TYPE_WORDS = {str: "text", bool: "true or false", int: "a whole number", dt.date: "a date"}
@@ -348,6 +355,8 @@ def _build(values: dict[str, Any], sql: dict[str, SqlSource], root: Path) -> Sit
             sql=sql,
             csv_separator=get("data.csv_separator", d.data.csv_separator),
             csv_decimal=get("data.csv_decimal", d.data.csv_decimal),
+            xapi_path_extension=get("data.xapi_path_extension", d.data.xapi_path_extension),
+            xapi_cohort_extension=get("data.xapi_cohort_extension", d.data.xapi_cohort_extension),
         ),
         root=root,
     )

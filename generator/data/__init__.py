@@ -1,7 +1,8 @@
 """Load stage for tabular data: KPI, learning and skills tables from files or SQL.
 
 ``load_dataset(root, config.data, problems)`` → :class:`Dataset`. Modules:
-``schema`` (column specs), ``files`` (CSV/Parquet), ``validate`` (cell checks with
+``schema`` (column specs), ``files`` (CSV/Parquet), ``xapi`` (xAPI statements as
+learning rows), ``validate`` (cell checks with
 ``file:line`` problems), ``sql`` (SQLAlchemy with KPI aggregation push-down),
 ``aggregate`` (the same aggregation in pandas), ``dataset`` (orchestration).
 """

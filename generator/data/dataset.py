@@ -17,6 +17,7 @@ from .files import CsvDialect, locate, parse, read_bytes
 from .schema import KPIS, TABLES, TableSpec
 from .sql import load_sql
 from .validate import RowPlaces, row_places, validate_rows
+from .xapi import XapiContext
 
 
 @dataclass(frozen=True, eq=False)
@@ -59,11 +60,13 @@ def load_dataset(
     *,
     kpi_agg: Mapping[str, str] | None = None,
     period: str = "month",
+    xapi: XapiContext | None = None,
 ) -> Dataset:
     """Read kpis, learning and skills; every problem goes to ``problems``, bad rows dropped.
 
     ``kpi_agg`` (metric → ``mean`` | ``sum``) and ``period`` only matter for a SQL KPI
-    source, where the aggregation is pushed down to the database.
+    source, where the aggregation is pushed down to the database. ``xapi``: the site's
+    path, cohort and reflection ids, which xAPI statements only point at.
     """
     if period not in PERIODS:  # config.py has reported it; keep going with the default
         period = "month"
@@ -83,7 +86,13 @@ def load_dataset(
                 spans = loaded.spans
         else:
             frame, label, seen, where = _load_file(
-                root, name, getattr(config, name), spec, problems, _dialect(config)
+                root,
+                name,
+                getattr(config, name),
+                spec,
+                problems,
+                _dialect(config),
+                _with_extensions(xapi, config) if name == "learning" else None,
             )
             if name == "kpis":
                 spans = period_spans(frame, period)
@@ -112,6 +121,17 @@ def _dialect(config: DataConfig) -> CsvDialect:
     )
 
 
+def _with_extensions(xapi: XapiContext | None, config: DataConfig) -> XapiContext:
+    from dataclasses import replace
+
+    ctx = xapi or XapiContext()
+    return replace(
+        ctx,
+        path_extension=config.xapi_path_extension or ctx.path_extension,
+        cohort_extension=config.xapi_cohort_extension or ctx.cohort_extension,
+    )
+
+
 def _load_file(
     root: Path,
     name: str,
@@ -119,10 +139,12 @@ def _load_file(
     spec: TableSpec,
     problems: Problems,
     dialect: CsvDialect | None = None,
+    xapi: XapiContext | None = None,
 ) -> tuple[pd.DataFrame, str, bytes, RowPlaces]:
     """(frame, file read or "", bytes read, where its rows are) for one data file."""
     nowhere = RowPlaces("", "row", np.zeros(0, dtype=np.int64))
-    found = locate(root, rel)
+    # learning records may come as xAPI statements: data/learning.jsonl or .json
+    found = locate(root, rel, (".jsonl", ".json") if name == "learning" else ())
     if found.outside:
         field = f"data.{name}"
         if not any(p.file == CONFIG_NAME and p.field == field for p in problems.errors):
@@ -144,7 +166,14 @@ def _load_file(
     data = read_bytes(found.path, found.shown, problems)
     if data is None:
         return spec.empty(), found.shown, b"", nowhere
-    raw = parse(data, found.shown, problems, dialect)
+    if name != "learning" and found.shown.lower().endswith((".jsonl", ".json")):
+        problems.error(
+            found.shown,
+            "xAPI statements are learning records, not " + name,
+            hint=f"give {name} as a .csv or .parquet file",
+        )
+        return spec.empty(), found.shown, data, nowhere
+    raw = parse(data, found.shown, problems, dialect, xapi)
     if raw is None:
         return spec.empty(), found.shown, data, nowhere
     frame, kept = validate_rows(raw, spec, problems)

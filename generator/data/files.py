@@ -23,6 +23,7 @@ import pyarrow.parquet as pq
 
 from ..errors import Problems
 from .validate import MAX_PER_COLUMN, Origin, RawTable
+from .xapi import XapiContext, parse_xapi
 
 SUFFIXES = (".csv", ".parquet")
 _BOM = b"\xef\xbb\xbf"
@@ -46,8 +47,9 @@ def shown_path(rel: str) -> str:
     return posixpath.normpath(rel.replace("\\", "/"))
 
 
-def locate(root: Path, rel: str) -> Located:
-    """The configured file, or the same stem with the other suffix when only that exists."""
+def locate(root: Path, rel: str, also: Sequence[str] = ()) -> Located:
+    """The configured file, or the same stem with the other suffix when only that exists
+    (``also``: more suffixes to try, e.g. ``.jsonl`` for learning records)."""
     shown = shown_path(rel)
     base = root.resolve()
     candidates = [Path(rel)]
@@ -55,6 +57,7 @@ def locate(root: Path, rel: str) -> Located:
     if suffix in SUFFIXES:
         other = SUFFIXES[1 - SUFFIXES.index(suffix)]
         candidates.append(Path(rel).with_suffix(other))
+        candidates += [Path(rel).with_suffix(s) for s in also if s != suffix]
     for candidate in candidates:
         full = root / candidate
         if not full.resolve().is_relative_to(base):
@@ -96,9 +99,16 @@ _DECIMAL_COMMA = re.compile(r"[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+),\d+")
 
 
 def parse(
-    data: bytes, shown: str, problems: Problems, dialect: CsvDialect | None = None
+    data: bytes,
+    shown: str,
+    problems: Problems,
+    dialect: CsvDialect | None = None,
+    xapi: XapiContext | None = None,
 ) -> RawTable | None:
-    """Cells of a ``.csv`` or ``.parquet`` file (by suffix); None after a problem."""
+    """Cells of a ``.csv``, ``.parquet`` or (xAPI statements) ``.jsonl`` / ``.json``
+    file, by suffix; None after a problem."""
+    if shown.lower().endswith((".jsonl", ".json")):
+        return parse_xapi(data, shown, problems, xapi)
     if shown.lower().endswith(".parquet"):
         return parse_parquet(data, shown, problems)
     if shown.lower().endswith(".csv"):
@@ -106,7 +116,8 @@ def parse(
     problems.error(
         shown,
         f"unsupported file type '{posixpath.splitext(shown)[1]}'",
-        hint="use a .csv or .parquet file",
+        hint="use a .csv or .parquet file"
+        + (", or .jsonl / .json xAPI statements" if xapi is not None else ""),
     )
     return None
 
