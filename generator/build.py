@@ -101,12 +101,14 @@ def load_inputs(
     dataset = load_dataset(
         root, config.data, problems, kpi_agg=agg, period=config.period, xapi=xapi
     )
-    check_against_data(site, dataset, problems)
+    from .analysis.site import resolve_as_of
+
+    as_of = resolve_as_of(site, dataset, None)
+    check_against_data(site, dataset, problems, as_of)
     if not problems.errors:
-        from .analysis.site import resolve_as_of
         from .references import check_references
 
-        check_references(site, dataset, problems, as_of=resolve_as_of(site, dataset, None))
+        check_references(site, dataset, problems, as_of=as_of)
     if problems.errors:
         return None
     return Inputs(config, site, dataset)

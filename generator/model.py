@@ -513,8 +513,13 @@ def _check_cycle(
         parent = goals[parent][0].parent
 
 
-def check_against_data(site: Site, dataset: Any, problems: Problems) -> None:
-    """Content references that only the data can confirm: groups, metrics, activities."""
+def check_against_data(
+    site: Site, dataset: Any, problems: Problems, as_of: dt.date | None = None
+) -> None:
+    """Content references that only the data can confirm: groups, metrics, activities.
+
+    A metric with no data is no warning before its ``kpi.data_from`` (``as_of``: the
+    report date)."""
     if "kpis" in getattr(dataset, "unreadable", ()):
         return  # the file's own error says it all; "unknown group" would only mislead
     kpis = dataset.kpis
@@ -533,7 +538,8 @@ def check_against_data(site: Site, dataset: Any, problems: Problems) -> None:
                 f"unknown group or cohort '{cg}'",
                 _suggest(cg, groups | cohorts) or "name a cohort id or a group in the KPI data",
             )
-        if m.kpi.metric not in metrics:
+        pending = m.kpi.data_from is not None and as_of is not None and as_of < m.kpi.data_from
+        if m.kpi.metric not in metrics and not pending:
             pos = doc.where(("kpi", "metric"))
             problems.warning(
                 doc.rel,

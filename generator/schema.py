@@ -75,6 +75,9 @@ class Kpi(_Model):
     """How observations combine into a period: mean (rates) or sum (counts)."""
     group: str = ""
     """KPI group that is the goal's own series; empty = the whole organisation's rows."""
+    data_from: dt.date | None = None
+    """When the first figure is expected, for a KPI not collected yet: until then its
+    missing data is no warning in ``check`` (after it, it is)."""
 
     @property
     def label(self) -> str:

@@ -141,3 +141,10 @@ def test_leading_indicators_get_a_panel_per_unit_and_a_line_per_cohort(example: 
     # no cohort's line falls because another cohort enrolled
     ward_4a = [r["value"] for r in completion if r["indicator"].startswith("Ward 4A")]
     assert ward_4a == sorted(ward_4a)
+
+
+def test_the_example_site_checks_clean_even_strictly() -> None:
+    from tests.test_cli import run
+
+    code, out, err = run("check", "--site", str(REPO), "--strict")
+    assert (code, err.strip()) == (0, "no problems")

@@ -171,3 +171,17 @@ def test_kpi_data_that_ended_months_ago_is_stale_in_check(make_site) -> None:
     assert main(["build", "--site", str(out.parent), "--quiet"]) == 0
     page = (out / "goals" / "grow-sales" / "index.html").read_text(encoding="utf-8")
     assert "Stale data" in page  # what check warned of is what the page says
+
+
+def test_a_kpi_not_collected_yet_warns_only_after_its_data_from(make_site) -> None:
+    goal = str(MINIMAL_SITE["content/goals/company.md"])
+    pending = goal.replace(
+        "target: {value: 100, date: 2027-12-31}",
+        "target: {value: 100, date: 2027-12-31}\n          data_from: 2026-09-01",
+    )
+    code, problems = check_json(make_site({"content/goals/company.md": pending}))
+    assert [p for p in problems if p["field"] == "kpi.metric"] == []  # as of 2026-06-30
+    late = pending.replace("data_from: 2026-09-01", "data_from: 2026-03-01")
+    code, problems = check_json(make_site({"content/goals/company.md": late}))
+    p = only(problems, "content/goals/company.md", "kpi.metric")
+    assert p["message"] == "no KPI data for metric 'revenue' yet; the goal shows 'no data'"
