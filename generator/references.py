@@ -49,7 +49,11 @@ def closest(name: str, options: Iterable[str]) -> str | None:
     if same:
         return same[0]
     by_key = {normalise(o): o for o in opts}
-    near = difflib.get_close_matches(key, list(by_key), n=1, cutoff=0.6)
+    # Numbered families (skill-8, skill-28; goal-0198) differ only in their digits: a
+    # different member, not a misspelling.
+    letters = re.sub(r"\d+", "#", key)
+    candidates = [k for k in by_key if re.sub(r"\d+", "#", k) != letters]
+    near = difflib.get_close_matches(key, candidates, n=1, cutoff=0.6)
     return by_key[near[0]] if near else None
 
 
@@ -287,7 +291,9 @@ def check_skills(site: Site, dataset: Any, problems: Problems) -> None:
                     else f"skills in {source}: {_listing(skills)}",
                 )
             if skill not in taught:
-                near = closest(skill, taught)
+                # only the same name written differently: a near spelling is often
+                # another skill (negotiation, navigation)
+                near = next((t for t in taught if normalise(t) == normalise(skill)), None)
                 if near is not None:
                     _warn(
                         problems,
@@ -356,15 +362,21 @@ def check_kpi_groups(site: Site, dataset: Any, problems: Problems) -> None:
                     "no difference-in-differences can use it",
                     hint(key),
                 )
+        # Groups another cohort or the control group reads are not what a typo meant.
+        claimed = {c.kpi_group for pid in goal.paths for c in site.paths[pid].meta.cohorts} | (
+            {site.cohort(cg)[1].kpi_group if site.cohort(cg) else cg} if cg else set()
+        )
         for pid in goal.paths:
             path = site.paths[pid]
             for i, c in enumerate(path.meta.cohorts):
                 key = c.kpi_group
                 if key in groups or (pid, c.id, metric) in reported:
                     continue
-                near = closest(key, named)
-                if near is None and not named:
-                    continue  # the metric has no group rows at all: the organisation only
+                near = closest(key, named - claimed)
+                if near is None:
+                    # no group spelt like it: a cohort not measured on its own (yet), which
+                    # its impact estimate says in words; not a typo to flag
+                    continue
                 reported.add((pid, c.id, metric))
                 field = ("cohorts", i, "group") if c.group else ("cohorts", i, "id")
                 _warn(
@@ -374,7 +386,8 @@ def check_kpi_groups(site: Site, dataset: Any, problems: Problems) -> None:
                     f"cohort '{c.id}' reads KPI group '{key}', but {source} has no "
                     f"'{metric}' rows for it (goal '{goal.meta.id}'); the cohort gets no "
                     "impact estimate",
-                    hint(key) + ("" if c.group else " Set the cohort's group: to its KPI group"),
+                    f"did you mean '{near}'?"
+                    + ("" if c.group else " Set the cohort's group: to its KPI group"),
                 )
 
 

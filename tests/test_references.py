@@ -40,6 +40,9 @@ def test_closest_reads_case_spaces_and_separators_alike() -> None:
     assert closest("final_qa", ["final-qa", "intro"]) == "final-qa"
     assert closest("depot-eats", ["depot-east", "depot-west"]) == "depot-east"
     assert closest("zzz", ["intro", "exam"]) is None
+    # a numbered family's other member is not a misspelling
+    assert closest("skill-28", ["skill-8"]) is None
+    assert closest("goal-0198", ["goal-0199"]) is None
 
 
 def test_the_minimal_site_has_no_reference_warning(make_site) -> None:
@@ -185,3 +188,18 @@ def test_a_kpi_not_collected_yet_warns_only_after_its_data_from(make_site) -> No
     code, problems = check_json(make_site({"content/goals/company.md": late}))
     p = only(problems, "content/goals/company.md", "kpi.metric")
     assert p["message"] == "no KPI data for metric 'revenue' yet; the goal shows 'no data'"
+
+
+def test_the_generated_benchmark_site_checks_clean(tmp_path) -> None:
+    """200 goals with numbered ids, later cohorts without KPI rows of their own: no
+    false 'did you mean' (skill-28 is not skill-8; a cohort not measured yet is no typo)."""
+    import sys
+
+    sys.path.insert(
+        0, str(__import__("pathlib").Path(__file__).resolve().parent.parent / "benchmarks")
+    )
+    from make_big_site import write_site
+
+    write_site(tmp_path / "big", 60)
+    code, out, err = run("check", "--site", str(tmp_path / "big"), "--strict")
+    assert (code, err.strip()) == (0, "no problems")
