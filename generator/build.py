@@ -17,11 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from . import output
-from .config import SiteConfig, load_config
-from .content import SourceDoc, discover, read_source
 from .errors import GoalpathError, Problem, Problems
-from .history import GoalHistory
 from .incremental import BuildMemo, Reader
+from .load.config import SiteConfig, load_config
+from .load.content import SourceDoc, discover, read_source
+from .load.history import GoalHistory
 from .model import Site, check_against_data, validate_site
 
 log = logging.getLogger(__name__)

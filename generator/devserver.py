@@ -44,7 +44,7 @@ def serve_prefix(root: Path) -> str:
     Read once at start: a broken ``goalpath.toml`` serves at ``/`` and the first build
     shows its problem.
     """
-    from .config import load_config
+    from .load.config import load_config
 
     try:
         config = load_config(root, Problems())

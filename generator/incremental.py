@@ -26,8 +26,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path, PurePath
 from typing import Any
 
-from .content import SourceDoc
 from .errors import Problem, Problems
+from .load.content import SourceDoc
 
 _MAX_DEPTH = 64
 
@@ -176,7 +176,7 @@ class SourceCache:
 
     def read(self, root: Path, kind: str, path: Path, problems: Problems) -> SourceDoc | None:
         """Same contract as ``content.read_source``."""
-        from .content import read_source
+        from .load.content import read_source
 
         key = f"{root}\x00{kind}\x00{path}"
         self._seen.add(key)

@@ -146,8 +146,8 @@ def make_pdf(
     review_file, folder = _output_paths(root, output)
 
     from .build import SiteBuilder
-    from .config import load_config
     from .errors import Problems
+    from .load.config import load_config
 
     with tempfile.TemporaryDirectory(prefix="goalpath-pdf-") as tmp:
         out = Path(tmp) / "build"

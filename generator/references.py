@@ -27,8 +27,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .content import SourceDoc, dotted
 from .errors import Problems
+from .load.content import SourceDoc, dotted
 from .model import Site
 
 SHOWN_OPTIONS = 6

@@ -11,9 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from generator.analysis.alignment import alignment_tree
-from generator.config import SiteConfig
-from generator.content import SourceDoc
 from generator.errors import Problems
+from generator.load.config import SiteConfig
+from generator.load.content import SourceDoc
 from generator.model import Site, validate_site
 from tests.test_model import validate
 

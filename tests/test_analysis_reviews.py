@@ -25,11 +25,11 @@ from generator.analysis.reviews import (
     review_periods,
     take_snapshots,
 )
-from generator.config import SiteConfig, load_config
-from generator.content import SourceDoc
 from generator.data import Dataset
 from generator.data.schema import KPIS, LEARNING, SKILLS
 from generator.errors import Problems
+from generator.load.config import SiteConfig, load_config
+from generator.load.content import SourceDoc
 from generator.model import Site, validate_site
 from generator.review_views import learning_chart, review_extra
 

@@ -13,10 +13,10 @@ import pytest
 from generator.analysis.evidence import EvidenceLevel, weakest_link
 from generator.analysis.learning import LEADING_COMPLETION, LEADING_SCORE
 from generator.analysis.site import SiteAnalysis, analyse_site
-from generator.config import SiteConfig
-from generator.content import SourceDoc
 from generator.data import Dataset
 from generator.errors import Problems
+from generator.load.config import SiteConfig
+from generator.load.content import SourceDoc
 from generator.model import Site, validate_site
 
 # ---------------------------------------------------------------- the weakest link

@@ -8,10 +8,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from generator.config import DataConfig
 from generator.data import MAX_PER_COLUMN, Dataset, load_dataset
 from generator.data.schema import TABLES
 from generator.errors import Problems
+from generator.load.config import DataConfig
 
 KPIS_CSV = (
     "date,metric,value,group\n"

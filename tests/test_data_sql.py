@@ -10,10 +10,10 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.pool import NullPool
 
-from generator.config import DataConfig, SqlSource
 from generator.data import aggregate_kpis, load_dataset
 from generator.data.sql import expand_env
 from generator.errors import Problems
+from generator.load.config import DataConfig, SqlSource
 
 pytest_plugins = ["tests.postgres_fixture"]
 
@@ -345,7 +345,7 @@ def test_postgres_and_csv_agree_on_the_last_day_and_cadence(
 def test_a_site_reads_the_same_report_date_from_sql_as_from_csv(tmp_path: Path) -> None:
     """The issue's case: SQL gave 1 Nov as the report date where the CSV gave 23 Nov."""
     from generator.analysis.site import resolve_as_of
-    from generator.config import SiteConfig
+    from generator.load.config import SiteConfig
     from generator.model import validate_site
 
     site = validate_site({"goals": [], "paths": []}, SiteConfig(), Problems())

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-import generator.history as history
+import generator.load.history as history
 from generator.build import SiteBuilder
-from generator.history import Change, GoalHistory, goal_history
+from generator.load.history import Change, GoalHistory, goal_history
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from generator.config import load_config
-from generator.content import discover, read_source
 from generator.errors import Problems
+from generator.load.config import load_config
+from generator.load.content import discover, read_source
 from generator.model import Site, validate_site
 
 

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from generator.config import DataConfig
 from generator.data import load_dataset
 from generator.data.xapi import XapiContext, last_segment
 from generator.errors import Problems
+from generator.load.config import DataConfig
 from tests.sitekit import MINIMAL_SITE
 from tests.test_cli import run
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..config import CONFIG_NAME, CSV_DECIMALS, CSV_SEPARATORS, PERIODS, DataConfig
 from ..errors import Problems
+from ..load.config import CONFIG_NAME, CSV_DECIMALS, CSV_SEPARATORS, PERIODS, DataConfig
 from .aggregate import observed, period_spans
 from .files import CsvDialect, locate, parse, read_bytes
 from .schema import KPIS, TABLES, TableSpec

@@ -23,8 +23,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import NullPool
 
-from ..config import CONFIG_NAME, SqlSource
 from ..errors import Problems
+from ..load.config import CONFIG_NAME, SqlSource
 from .aggregate import aggregate_kpis, period_spans
 from .schema import AGGREGATED_KPI_COLUMNS, DATE_DTYPE, KPIS, TEXT_DTYPE, TableSpec
 from .validate import Origin, RawTable, check_columns, validate

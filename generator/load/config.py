@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import Problems
+from ..errors import Problems
 
 CONFIG_NAME = "goalpath.toml"
 PERIODS = ("week", "month", "quarter")

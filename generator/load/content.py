@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from .errors import Problems
+from ..errors import Problems
 
 KINDS = ("goals", "paths", "pages")
 FieldPath = tuple[str | int, ...]
