@@ -22,7 +22,7 @@ from .incremental import BuildMemo, Reader
 from .load.config import SiteConfig, load_config
 from .load.content import SourceDoc, discover, read_source
 from .load.history import GoalHistory
-from .model import Site, check_against_data, validate_site
+from .model.site import Site, check_against_data, validate_site
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +106,7 @@ def load_inputs(
     as_of = resolve_as_of(site, dataset, None)
     check_against_data(site, dataset, problems, as_of)
     if not problems.errors:
-        from .references import check_references
+        from .model.references import check_references
 
         check_references(site, dataset, problems, as_of=as_of)
     if problems.errors:

@@ -15,7 +15,7 @@ from typing import Any
 from . import charts as ch
 from .analysis.wording import day_label as _day
 from .analysis.wording import id_words
-from .model import Goal, LearningPath, Site
+from .model.site import Goal, LearningPath, Site
 
 STAGES = ("Enrolled", "Started", "Completed", "Passed")
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from .analysis.progress import STATUS_LABELS, STATUS_RANK
 from .analysis.smart import smart_check
-from .model import Goal, LearningPath
+from .model.site import Goal, LearningPath
 from .render import PageJob, RenderState, fingerprint
 
 

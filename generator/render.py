@@ -20,7 +20,7 @@ import jinja2
 
 from .errors import GoalpathError, Problem
 from .markdown import RenderedMarkdown, make_parser, render_markdown
-from .model import Site
+from .model.site import Site
 from .theme import Theme
 
 # ---------------------------------------------------------------- URLs

@@ -18,7 +18,7 @@ from typing import Any
 from .analysis.progress import ATTENTION_ORDER, STATUS_LABELS
 from .analysis.reviews import Review, analyse_reviews
 from .charts import STATUS_COLOURS, ChartSpec, Table, _config, _fill, row_titles
-from .model import Site
+from .model.site import Site
 
 _SHOWN_RANGE = (-50.0, 150.0)
 """Progress (%) outside this range is drawn at its edge (the table has the real value)."""

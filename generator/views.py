@@ -9,7 +9,7 @@ from typing import Any
 
 from .api import dumps, goals_csv, goals_json
 from .charts import sparkline
-from .model import Site
+from .model.site import Site
 
 SECTIONS = [
     {"id": "timeline", "title": "Timeline", "href": "timeline/"},

@@ -14,7 +14,7 @@ from generator.analysis.alignment import alignment_tree
 from generator.errors import Problems
 from generator.load.config import SiteConfig
 from generator.load.content import SourceDoc
-from generator.model import Site, validate_site
+from generator.model.site import Site, validate_site
 from tests.test_model import validate
 
 

@@ -17,7 +17,7 @@ from generator.analysis.learning import (
     path_learning,
     wilson,
 )
-from generator.schema import PathMeta
+from generator.model.schema import PathMeta
 
 PATH = PathMeta.model_validate(
     {

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from generator.analysis.progress import goal_progress
-from generator.schema import GoalMeta
+from generator.model.schema import GoalMeta
 
 D = dt.date
 

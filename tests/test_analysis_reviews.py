@@ -30,7 +30,7 @@ from generator.data.schema import KPIS, LEARNING, SKILLS
 from generator.errors import Problems
 from generator.load.config import SiteConfig, load_config
 from generator.load.content import SourceDoc
-from generator.model import Site, validate_site
+from generator.model.site import Site, validate_site
 from generator.review_views import learning_chart, review_extra
 
 D = dt.date

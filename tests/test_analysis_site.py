@@ -17,7 +17,7 @@ from generator.data import Dataset
 from generator.errors import Problems
 from generator.load.config import SiteConfig
 from generator.load.content import SourceDoc
-from generator.model import Site, validate_site
+from generator.model.site import Site, validate_site
 
 # ---------------------------------------------------------------- the weakest link
 

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from generator.analysis.skills import skills_gaps
-from generator.schema import GoalMeta, PathMeta
+from generator.model.schema import GoalMeta, PathMeta
 
 
 def goal(gid: str, skills: dict[str, int], groups: list[str]) -> GoalMeta:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from generator.analysis.smart import smart_check
-from generator.schema import GoalMeta
+from generator.model.schema import GoalMeta
 
 
 def meta(**extra: object) -> GoalMeta:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..model import Site
+from ..model.site import Site
 
 
 @dataclass(frozen=True)

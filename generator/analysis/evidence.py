@@ -24,7 +24,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from ..schema import GoalMeta, PathMeta
+from ..model.schema import GoalMeta, PathMeta
 from .learning import Funnel
 from .periods import period_end
 from .progress import GoalProgress

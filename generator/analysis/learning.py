@@ -24,7 +24,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from ..schema import PathMeta
+from ..model.schema import PathMeta
 from .periods import PERIOD_CODES, period_end
 
 REQUIRED_KINDS = frozenset({"course", "workshop", "practice", "on-the-job", "coaching"})

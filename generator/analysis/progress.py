@@ -25,7 +25,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from ..schema import GoalMeta
+from ..model.schema import GoalMeta
 from .inference import correlation, fit_series
 from .periods import (
     as_date,

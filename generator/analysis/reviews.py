@@ -25,7 +25,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from ..model import Site
+from ..model.site import Site
 from .learning import completion_counts
 from .periods import (
     complete_through,

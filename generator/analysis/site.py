@@ -16,8 +16,8 @@ from typing import Any
 
 import pandas as pd
 
-from ..model import Goal, LearningPath, Site
-from ..schema import LeadingIndicator
+from ..model.schema import LeadingIndicator
+from ..model.site import Goal, LearningPath, Site
 from .evidence import BehaviourSignal, EvidenceChain, behaviour_signal, evidence_chain
 from .learning import (
     LEADING_COMPLETION,

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..schema import GoalMeta, PathMeta
+from ..model.schema import GoalMeta, PathMeta
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from ..schema import GoalMeta
+from ..model.schema import GoalMeta
 from .wording import count, day_label, id_words
 
 Verdict = Literal["yes", "partly", "no"]

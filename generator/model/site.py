@@ -15,9 +15,9 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import Problems
-from .load.config import SiteConfig
-from .load.content import FieldPath, SourceDoc, dotted
+from ..errors import Problems
+from ..load.config import SiteConfig
+from ..load.content import FieldPath, SourceDoc, dotted
 from .schema import SLUG_RE, Activity, Cohort, GoalMeta, PageMeta, PathMeta
 
 RESERVED_PAGE_IDS = frozenset(

@@ -27,9 +27,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .errors import Problems
-from .load.content import SourceDoc, dotted
-from .model import Site
+from ..errors import Problems
+from ..load.content import SourceDoc, dotted
+from .site import Site
 
 SHOWN_OPTIONS = 6
 """Ids listed in a hint when none is close."""
@@ -393,7 +393,7 @@ def check_kpi_groups(site: Site, dataset: Any, problems: Problems) -> None:
 
 def check_freshness(site: Site, dataset: Any, problems: Problems, *, as_of: dt.date) -> None:
     """A goal whose KPI has no observation in the last ``stale_after`` periods."""
-    from .analysis.periods import period_index, period_label
+    from ..analysis.periods import period_index, period_label
 
     seen = getattr(dataset, "observed", None)
     if seen is None or seen.empty:
