@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .errors import GoalpathError, Problem
-from .theme import Theme
+from .render.theme import Theme
 
 VEGA_BUNDLE = "assets/vendor/vega-bundle.js"
 

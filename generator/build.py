@@ -205,8 +205,8 @@ class SiteBuilder:
     def _render(self, inputs: Inputs, timings: dict[str, float]) -> tuple[dict[str, Any], int, int]:
         from .assets import collect_assets
         from .pages import build_jobs, job_key
-        from .render import RenderState, render_job, template_problem
-        from .theme import resolve_theme
+        from .render.jinja import RenderState, render_job, template_problem
+        from .render.theme import resolve_theme
         from .views import SECTION_IDS, build_extra, data_files
 
         t = time.perf_counter()

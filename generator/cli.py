@@ -191,7 +191,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from .scaffold import new_content
+    from .commands.scaffold import new_content
 
     try:
         path = new_content(args.site, args.kind, args.title, ident=args.id)
@@ -203,7 +203,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from .scaffold import init_site
+    from .commands.scaffold import init_site
 
     try:
         created = init_site(Path(args.dir), title=args.title)
@@ -218,7 +218,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_pdf(args: argparse.Namespace) -> int:
-    from .pdf import make_pdf
+    from .commands.pdf import make_pdf
 
     try:
         written = make_pdf(

@@ -344,7 +344,7 @@ class BuildMemo:
 
     def env(self, theme: Any) -> tuple[Any, str]:
         """The Jinja environment (kept while no theme file changes) and the theme's key."""
-        from .render import make_env
+        from .render.jinja import make_env
 
         files = theme.files()
         sig = [(p.as_posix(), p.stat().st_mtime_ns, p.stat().st_size) for p in files]

@@ -11,7 +11,7 @@ from typing import Any
 from .analysis.progress import STATUS_LABELS, STATUS_RANK
 from .analysis.smart import smart_check
 from .model.site import Goal, LearningPath
-from .render import PageJob, RenderState, fingerprint
+from .render.jinja import PageJob, RenderState, fingerprint
 
 
 def goal_status(state: RenderState, goal_id: str) -> str:

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.browser import CHROMIUM_ARGS as _CHROMIUM_ARGS
-from generator.browser import find_chromium
+from generator.commands.browser import CHROMIUM_ARGS as _CHROMIUM_ARGS
+from generator.commands.browser import find_chromium
 
 CHROMIUM_ARGS = list(_CHROMIUM_ARGS)
 """The launch arguments ``goalpath pdf`` uses too (one list: ``generator/browser.py``)."""

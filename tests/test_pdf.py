@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator import browser
-from generator import pdf as pdfmod
 from generator.cli import main
+from generator.commands import browser
+from generator.commands import pdf as pdfmod
 from generator.errors import GoalpathError
 
 REPO = Path(__file__).resolve().parent.parent

@@ -13,8 +13,8 @@ import pytest
 import yaml
 
 from generator.cli import main
+from generator.commands.scaffold import init_site, new_content, slugify
 from generator.errors import GoalpathError
-from generator.scaffold import init_site, new_content, slugify
 
 
 def run(*args: str) -> tuple[int, str]:

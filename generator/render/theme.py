@@ -12,12 +12,12 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import GoalpathError, Problem
+from ..errors import GoalpathError, Problem
 
 
 def _builtin_themes() -> Path:
     """The repository's ``themes/`` in a checkout; the ``goalpath_themes`` package in a wheel."""
-    beside = Path(__file__).resolve().parent.parent / "themes"
+    beside = Path(__file__).resolve().parents[2] / "themes"  # generator/render/theme.py
     if (beside / "default" / "templates").is_dir():
         return beside
     import importlib.util

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from .errors import GoalpathError, Problem
+from ..errors import GoalpathError, Problem
 
 GOAL_TEMPLATE = """\
 ---

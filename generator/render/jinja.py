@@ -18,9 +18,9 @@ from typing import Any
 
 import jinja2
 
-from .errors import GoalpathError, Problem
+from ..errors import GoalpathError, Problem
+from ..model.site import Site
 from .markdown import RenderedMarkdown, make_parser, render_markdown
-from .model.site import Site
 from .theme import Theme
 
 # ---------------------------------------------------------------- URLs

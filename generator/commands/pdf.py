@@ -3,7 +3,7 @@
 How: the site is built with :class:`~generator.build.SiteBuilder` into a temporary
 folder (the user's ``build/`` is never touched), with relative links so the pages work
 from ``file://``. Headless Chromium (Debian's, driven by Playwright, launched with
-:data:`generator.browser.CHROMIUM_ARGS`) opens each page from that folder; every request
+:data:`generator.commands.browser.CHROMIUM_ARGS`) opens each page from that folder; every request
 that is not ``file:`` or loopback is aborted. The page is laid out in print media at the
 width it is printed at (A4 less the margins, over :data:`SCALE`), so the Vega-Lite
 charts, which take their container's width, are drawn at the size they are printed.
@@ -55,8 +55,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from ..errors import GoalpathError, Problem
 from .browser import CHROMIUM_ARGS, INSTALL_CHROMIUM, INSTALL_PLAYWRIGHT, find_chromium
-from .errors import GoalpathError, Problem
 
 DEFAULT_FOLDER = "build-pdf"
 """Where the PDFs go without ``--output``: a folder in the site, beside ``build/``."""
@@ -145,9 +145,9 @@ def make_pdf(
         )
     review_file, folder = _output_paths(root, output)
 
-    from .build import SiteBuilder
-    from .errors import Problems
-    from .load.config import load_config
+    from ..build import SiteBuilder
+    from ..errors import Problems
+    from ..load.config import load_config
 
     with tempfile.TemporaryDirectory(prefix="goalpath-pdf-") as tmp:
         out = Path(tmp) / "build"
@@ -257,7 +257,7 @@ def _site_as_of(out: Path) -> dt.date | None:
 
 def _review_as_of(label: str, site_as_of: dt.date | None) -> str | None:
     """The day a review's figures are taken: its period's end, or the report date."""
-    from .analysis.reviews import make_period, parse_label
+    from ..analysis.reviews import make_period, parse_label
 
     parsed = parse_label(label)
     if parsed is None:
@@ -267,7 +267,7 @@ def _review_as_of(label: str, site_as_of: dt.date | None) -> str | None:
 
 
 def _format_date(day: dt.date | None) -> str | None:
-    from .render import fmt_date
+    from ..render.jinja import fmt_date
 
     return fmt_date(day) if day is not None else None
 
