@@ -166,7 +166,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .devserver import run_dev_server
+    from .serve.dev import run_dev_server
 
     opener = None
     if args.open:

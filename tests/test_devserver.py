@@ -26,9 +26,9 @@ from typing import Any
 import pytest
 
 from generator import cli
-from generator.devserver import run_dev_server, watched_paths
 from generator.errors import GoalpathError
-from generator.serve import SCRIPT_PATH, DevServer
+from generator.serve.dev import run_dev_server, watched_paths
+from generator.serve.server import SCRIPT_PATH, DevServer
 
 GOAL = "content/goals/grow-sales.md"
 TITLE = "Grow sales in the north by 10%"
@@ -265,7 +265,7 @@ def test_cli_serve_passes_its_options(monkeypatch: pytest.MonkeyPatch, tmp_path:
 
     seen: dict[str, Any] = {}
     monkeypatch.setattr(
-        "generator.devserver.run_dev_server", lambda site, **kw: seen.update(kw, site=site)
+        "generator.serve.dev.run_dev_server", lambda site, **kw: seen.update(kw, site=site)
     )
     err = io.StringIO()
     with contextlib.redirect_stderr(err):

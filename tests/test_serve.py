@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from generator.errors import Problem
-from generator.serve import (
+from generator.serve.server import (
     EVENTS_PATH,
     PROBLEMS_ID,
     SCRIPT_PATH,

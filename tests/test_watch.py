@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.watch import Debouncer, Watcher, is_temp_or_hidden
+from generator.serve.watch import Debouncer, Watcher, is_temp_or_hidden
 
 
 class FakeClock:

@@ -16,8 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
-from .errors import GoalpathError, Problem, Problems
-from .serve import BindError, Builder, BuildOutcome, DevServer, url_prefix
+from ..errors import GoalpathError, Problem, Problems
+from .server import BindError, Builder, BuildOutcome, DevServer, url_prefix
 
 _logger = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ def serve_prefix(root: Path) -> str:
     Read once at start: a broken ``goalpath.toml`` serves at ``/`` and the first build
     shows its problem.
     """
-    from .load.config import load_config
+    from ..load.config import load_config
 
     try:
         config = load_config(root, Problems())
@@ -57,7 +57,7 @@ def make_builder(
     root: Path, out: Path | None, *, base_url: str | None, progress: ProgressSink | None
 ) -> tuple[Builder, Path]:
     """The dev server's builder (a closure over one SiteBuilder) and its output folder."""
-    from .build import SiteBuilder
+    from ..build import SiteBuilder
 
     site = SiteBuilder(root, out, base_url=base_url, progress=progress)
 

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
-from .errors import Problem
+from ..errors import Problem
 from .watch import Watcher
 
 EVENTS_PATH = "/__goalpath/events"
