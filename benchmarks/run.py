@@ -39,7 +39,7 @@ sys.path.insert(0, str(HERE))
 
 from make_big_site import write_site  # noqa: E402
 
-from generator.build import BuildResult, SiteBuilder  # noqa: E402
+from generator.build.builder import BuildResult, SiteBuilder  # noqa: E402
 
 
 @dataclass

@@ -121,7 +121,7 @@ def _log_line(text: str) -> None:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .build import SiteBuilder
+    from .build.builder import SiteBuilder
 
     bar = _ProgressBar(sys.stderr, _wants_progress(args))
     builder = SiteBuilder(
@@ -152,7 +152,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .build import check_site
+    from .build.builder import check_site
 
     problems = check_site(args.site)
     if args.format == "json":

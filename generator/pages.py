@@ -284,7 +284,7 @@ def _overview_jobs(state: RenderState) -> list[PageJob]:
 def _review_jobs(state: RenderState) -> list[PageJob]:
     """``reviews/<period>/`` per review (``review_views.ReviewPage``), ``reviews/latest/``
     (the newest again, so a bookmark always shows the current review) and ``reviews/``."""
-    from .incremental import digest_or_random
+    from .build.memo import digest_or_random
 
     pages = list(state.extra.get("reviews", []))
     jobs: list[PageJob] = []

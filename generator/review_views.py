@@ -49,7 +49,7 @@ def review_href(label: str) -> str:
 
 def reviews_key(site: Site, dataset: Any, as_of: Any) -> str:
     """A digest of everything the reviews read: config, data, report date, front-matter."""
-    from .incremental import digest, meta_keys
+    from .build.memo import digest, meta_keys
 
     return digest([site.config, dataset.fingerprint, as_of, sorted(meta_keys(site).items())])
 
@@ -110,7 +110,7 @@ class ReviewMemo:
     (``incremental.ReviewSnapshots``)."""
 
     def __init__(self) -> None:
-        from .incremental import ReviewSnapshots
+        from .build.memo import ReviewSnapshots
 
         self._last: tuple[str, dict[str, Any]] | None = None
         self.snapshots = ReviewSnapshots()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import SiteBuilder
+from generator.build.builder import SiteBuilder
 from generator.cli import main
 from tests.linkcheck import broken_links
 

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from generator.build import SiteBuilder
+from generator.build.builder import SiteBuilder
 from tests.browser_fixture import watch_page
 
 REPO = Path(__file__).resolve().parents[1]

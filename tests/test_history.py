@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import generator.load.history as history
-from generator.build import SiteBuilder
+from generator.build.builder import SiteBuilder
 from generator.load.history import Change, GoalHistory, goal_history
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")

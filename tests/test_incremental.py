@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import BuildResult, SiteBuilder
-from generator.incremental import Unstable, digest
+from generator.build.builder import BuildResult, SiteBuilder
+from generator.build.memo import Unstable, digest
 
 REPO = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 15)
@@ -268,7 +268,7 @@ def test_one_goal_edit_rerenders_only_the_pages_that_show_it(tmp_path: Path) -> 
 def _reviews_now(root: Path, memo: object) -> tuple[str, str]:
     """(what ``memo`` gives, what a fresh ``review_extra`` gives), as digests."""
     from generator.analysis.site import analyse_site
-    from generator.build import load_inputs
+    from generator.build.builder import load_inputs
     from generator.errors import Problems
     from generator.review_views import review_extra
 

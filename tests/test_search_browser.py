@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from generator.build import SiteBuilder
+from generator.build.builder import SiteBuilder
 from tests.browser_fixture import watch_page
 
 pytestmark = pytest.mark.browser

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import SiteBuilder
-from generator.output import OutputWriter, UnsafeOutputPath
+from generator.build.builder import SiteBuilder
+from generator.build.output import OutputWriter, UnsafeOutputPath
 from tests.sitekit import MINIMAL_SITE
 
 # Breaks out of a <script>, an element and an attribute; then an HTML comment opener and

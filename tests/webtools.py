@@ -125,7 +125,7 @@ def run_axe(page: object) -> list[dict]:
 @pytest.fixture(scope="session")
 def built_example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The repository's example site, built once per test session into a temp folder."""
-    from generator.build import SiteBuilder
+    from generator.build.builder import SiteBuilder
 
     out = tmp_path_factory.mktemp("example-site") / "build"
     result = SiteBuilder(Path(__file__).resolve().parents[1], out).build()

@@ -1,6 +1,6 @@
 """``goalpath pdf``: the review of a period (and, with ``--goals``, every goal page) as PDF.
 
-How: the site is built with :class:`~generator.build.SiteBuilder` into a temporary
+How: the site is built with :class:`~generator.build.builder.SiteBuilder` into a temporary
 folder (the user's ``build/`` is never touched), with relative links so the pages work
 from ``file://``. Headless Chromium (Debian's, driven by Playwright, launched with
 :data:`generator.commands.browser.CHROMIUM_ARGS`) opens each page from that folder; every request
@@ -145,7 +145,7 @@ def make_pdf(
         )
     review_file, folder = _output_paths(root, output)
 
-    from ..build import SiteBuilder
+    from ..build.builder import SiteBuilder
     from ..errors import Problems
     from ..load.config import load_config
 

@@ -1,4 +1,4 @@
-"""``goalpath serve``: a :class:`~generator.build.SiteBuilder` behind the dev server.
+"""``goalpath serve``: a :class:`~generator.build.builder.SiteBuilder` behind the dev server.
 
 Wires the three pieces: the builder (incremental: it keeps parsed sources, analyses,
 charts and pages between builds, keyed by their inputs), :class:`serve.DevServer`
@@ -57,7 +57,7 @@ def make_builder(
     root: Path, out: Path | None, *, base_url: str | None, progress: ProgressSink | None
 ) -> tuple[Builder, Path]:
     """The dev server's builder (a closure over one SiteBuilder) and its output folder."""
-    from ..build import SiteBuilder
+    from ..build.builder import SiteBuilder
 
     site = SiteBuilder(root, out, base_url=base_url, progress=progress)
 

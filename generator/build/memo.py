@@ -26,8 +26,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path, PurePath
 from typing import Any
 
-from .errors import Problem, Problems
-from .load.content import SourceDoc
+from ..errors import Problem, Problems
+from ..load.content import SourceDoc
 
 _MAX_DEPTH = 64
 
@@ -176,7 +176,7 @@ class SourceCache:
 
     def read(self, root: Path, kind: str, path: Path, problems: Problems) -> SourceDoc | None:
         """Same contract as ``content.read_source``."""
-        from .load.content import read_source
+        from ..load.content import read_source
 
         key = f"{root}\x00{kind}\x00{path}"
         self._seen.add(key)
@@ -293,7 +293,7 @@ class BuildMemo:
         progress: Callable[[int, int], None] | None = None,
     ) -> Any:
         """``analyse_site``, reusing each goal's and path's analysis whose key is unchanged."""
-        from .analysis.site import analyse_site
+        from ..analysis.site import analyse_site
 
         metas = meta_keys(site)
         goal_keys, path_keys = analysis_keys(site, dataset.fingerprint, today, metas)
@@ -329,7 +329,7 @@ class BuildMemo:
         A goal's charts read its analysis, every path's cohorts and titles, and the skills
         gaps that name it; a path's charts its analysis, cohorts and its goals' deadlines.
         """
-        from .figures import build_charts
+        from ..figures import build_charts
 
         k = self.keys
         chart_keys = {
@@ -344,7 +344,7 @@ class BuildMemo:
 
     def env(self, theme: Any) -> tuple[Any, str]:
         """The Jinja environment (kept while no theme file changes) and the theme's key."""
-        from .render.jinja import make_env
+        from ..render.jinja import make_env
 
         files = theme.files()
         sig = [(p.as_posix(), p.stat().st_mtime_ns, p.stat().st_size) for p in files]
@@ -409,7 +409,7 @@ class ReviewSnapshots:
     def reviews(self, site: Any, dataset: Any, as_of: dt.date) -> list[Any]:
         """The same reviews as ``analyse_reviews(site, dataset, as_of=…, cadence=…,
         limit=…)`` with the cadence and limit of ``site.config``."""
-        from .analysis.reviews import compare, previous_period, review_periods
+        from ..analysis.reviews import compare, previous_period, review_periods
 
         cfg = site.config
         cadence = cfg.review_period or cfg.period
@@ -430,8 +430,8 @@ class ReviewSnapshots:
     def _snapshots(self, site: Any, dataset: Any, days: list[dt.date]) -> list[Any]:
         from dataclasses import replace
 
-        from .analysis.reviews import Snapshot, take_snapshots
-        from .analysis.site import _kpi_agg
+        from ..analysis.reviews import Snapshot, take_snapshots
+        from ..analysis.site import _kpi_agg
 
         goal_keys, path_keys = analysis_keys(site, dataset.fingerprint, None, meta_keys(site))
         on = digest(days)

@@ -17,12 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from . import output
-from .errors import GoalpathError, Problem, Problems
-from .incremental import BuildMemo, Reader
-from .load.config import SiteConfig, load_config
-from .load.content import SourceDoc, discover, read_source
-from .load.history import GoalHistory
-from .model.site import Site, check_against_data, validate_site
+from ..errors import GoalpathError, Problem, Problems
+from .memo import BuildMemo, Reader
+from ..load.config import SiteConfig, load_config
+from ..load.content import SourceDoc, discover, read_source
+from ..load.history import GoalHistory
+from ..model.site import Site, check_against_data, validate_site
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +68,7 @@ def load_inputs(
 
     ``read`` reads one content file (``content.read_source``, or a cache of it).
     """
-    from .data import load_dataset
+    from ..data import load_dataset
 
     config = load_config(root, problems)
     if base_url is not None:
@@ -89,7 +89,7 @@ def load_inputs(
                 docs[kind].append(doc)
     site = validate_site(docs, config, problems, unreadable)
     agg = {g.meta.kpi.metric: g.meta.kpi.agg for g in site.goals.values()}
-    from .data.xapi import XapiContext
+    from ..data.xapi import XapiContext
 
     xapi = XapiContext(
         paths=frozenset(site.paths),
@@ -101,12 +101,12 @@ def load_inputs(
     dataset = load_dataset(
         root, config.data, problems, kpi_agg=agg, period=config.period, xapi=xapi
     )
-    from .analysis.site import resolve_as_of
+    from ..analysis.site import resolve_as_of
 
     as_of = resolve_as_of(site, dataset, None)
     check_against_data(site, dataset, problems, as_of)
     if not problems.errors:
-        from .model.references import check_references
+        from ..model.references import check_references
 
         check_references(site, dataset, problems, as_of=as_of)
     if problems.errors:
@@ -146,7 +146,7 @@ class SiteBuilder:
         self._page_cache: dict[str, tuple[str, str]] = {}
         self._assets: dict[str, bytes] = {}
         self._memo = BuildMemo()
-        from .review_views import ReviewMemo
+        from ..review_views import ReviewMemo
 
         self._reviews = ReviewMemo()
         self._history = GoalHistory()
@@ -204,10 +204,10 @@ class SiteBuilder:
 
     def _render(self, inputs: Inputs, timings: dict[str, float]) -> tuple[dict[str, Any], int, int]:
         from .assets import collect_assets
-        from .pages import build_jobs, job_key
-        from .render.jinja import RenderState, render_job, template_problem
-        from .render.theme import resolve_theme
-        from .views import SECTION_IDS, build_extra, data_files
+        from ..pages import build_jobs, job_key
+        from ..render.jinja import RenderState, render_job, template_problem
+        from ..render.theme import resolve_theme
+        from ..views import SECTION_IDS, build_extra, data_files
 
         t = time.perf_counter()
         site = inputs.site

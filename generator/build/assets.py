@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .errors import GoalpathError, Problem
-from .render.theme import Theme
+from ..errors import GoalpathError, Problem
+from ..render.theme import Theme
 
 VEGA_BUNDLE = "assets/vendor/vega-bundle.js"
 
