@@ -31,7 +31,7 @@ from generator.errors import Problems
 from generator.load.config import SiteConfig, load_config
 from generator.load.content import SourceDoc
 from generator.model.site import Site, validate_site
-from generator.review_views import learning_chart, review_extra
+from generator.pages.reviews import learning_chart, review_extra
 
 D = dt.date
 

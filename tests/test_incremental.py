@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from generator.build.builder import BuildResult, SiteBuilder
-from generator.build.memo import Unstable, digest
+from generator.digest import Unstable, digest
 
 REPO = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 15)
@@ -270,7 +270,7 @@ def _reviews_now(root: Path, memo: object) -> tuple[str, str]:
     from generator.analysis.site import analyse_site
     from generator.build.builder import load_inputs
     from generator.errors import Problems
-    from generator.review_views import review_extra
+    from generator.pages.reviews import review_extra
 
     inputs = load_inputs(root, Problems())
     assert inputs is not None
@@ -280,7 +280,7 @@ def _reviews_now(root: Path, memo: object) -> tuple[str, str]:
 
 
 def test_review_snapshots_are_taken_again_only_for_changed_goals(example: Path) -> None:
-    from generator.review_views import ReviewMemo
+    from generator.pages.reviews import ReviewMemo
 
     memo = ReviewMemo()
     goals = example / "content/goals"

@@ -146,7 +146,7 @@ class SiteBuilder:
         self._page_cache: dict[str, tuple[str, str]] = {}
         self._assets: dict[str, bytes] = {}
         self._memo = BuildMemo()
-        from ..review_views import ReviewMemo
+        from ..pages.reviews import ReviewMemo
 
         self._reviews = ReviewMemo()
         self._history = GoalHistory()
@@ -204,10 +204,10 @@ class SiteBuilder:
 
     def _render(self, inputs: Inputs, timings: dict[str, float]) -> tuple[dict[str, Any], int, int]:
         from .assets import collect_assets
-        from ..pages import build_jobs, job_key
+        from ..pages.jobs import build_jobs, job_key
         from ..render.jinja import RenderState, render_job, template_problem
         from ..render.theme import resolve_theme
-        from ..views import SECTION_IDS, build_extra, data_files
+        from ..pages.views import SECTION_IDS, build_extra, data_files
 
         t = time.perf_counter()
         site = inputs.site

@@ -15,10 +15,10 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
-from .analysis.progress import ATTENTION_ORDER, STATUS_LABELS
-from .analysis.reviews import Review, analyse_reviews
-from .charts import STATUS_COLOURS, ChartSpec, Table, _config, _fill, row_titles
-from .model.site import Site
+from ..analysis.progress import ATTENTION_ORDER, STATUS_LABELS
+from ..analysis.reviews import Review, analyse_reviews
+from ..charts.templates import STATUS_COLOURS, ChartSpec, Table, _config, _fill, row_titles
+from ..model.site import Site
 
 _SHOWN_RANGE = (-50.0, 150.0)
 """Progress (%) outside this range is drawn at its edge (the table has the real value)."""
@@ -49,7 +49,8 @@ def review_href(label: str) -> str:
 
 def reviews_key(site: Site, dataset: Any, as_of: Any) -> str:
     """A digest of everything the reviews read: config, data, report date, front-matter."""
-    from .build.memo import digest, meta_keys
+    from ..build.memo import meta_keys
+    from ..digest import digest
 
     return digest([site.config, dataset.fingerprint, as_of, sorted(meta_keys(site).items())])
 
@@ -110,7 +111,7 @@ class ReviewMemo:
     (``incremental.ReviewSnapshots``)."""
 
     def __init__(self) -> None:
-        from .build.memo import ReviewSnapshots
+        from ..build.memo import ReviewSnapshots
 
         self._last: tuple[str, dict[str, Any]] | None = None
         self.snapshots = ReviewSnapshots()

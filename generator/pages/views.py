@@ -7,9 +7,9 @@ import json
 import re
 from typing import Any
 
+from ..charts.templates import sparkline
+from ..model.site import Site
 from .api import dumps, goals_csv, goals_json
-from .charts import sparkline
-from .model.site import Site
 
 SECTIONS = [
     {"id": "timeline", "title": "Timeline", "href": "timeline/"},

@@ -12,7 +12,7 @@ import json
 import math
 from typing import Any
 
-from .model.site import Site
+from ..model.site import Site
 
 
 def _num(v: Any) -> float | int | None:

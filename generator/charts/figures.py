@@ -12,16 +12,16 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from . import charts as ch
-from .analysis.wording import day_label as _day
-from .analysis.wording import id_words
-from .model.site import Goal, LearningPath, Site
+from ..analysis.wording import day_label as _day
+from ..analysis.wording import id_words
+from ..model.site import Goal, LearningPath, Site
+from . import templates as ch
 
 STAGES = ("Enrolled", "Started", "Completed", "Passed")
 
 
 def _label(ts: Any, period: str) -> str:
-    from .analysis.periods import period_label
+    from ..analysis.periods import period_label
 
     return str(period_label(ts, period))
 
@@ -229,7 +229,7 @@ def gap_chart(site: Site, goal: Goal, ga: Any, period: str) -> ch.ChartSpec | No
     before training, with the estimated effect over the post window."""
     import pandas as pd
 
-    from .analysis.periods import period_end
+    from ..analysis.periods import period_end
 
     gaps: list[dict[str, Any]] = []
     effects: list[dict[str, Any]] = []
@@ -337,7 +337,7 @@ def leading_charts(leading: Any, period: str) -> list[ch.ChartSpec]:
     """One panel per unit, on one time axis: completion (%, a line per cohort), the mean
     score, and each KPI-metric indicator. On one 0–100 axis a 10–14% transfer rate was
     a flat line beside completion and scores."""
-    from .analysis.learning import LEADING_COMPLETION, LEADING_SCORE
+    from ..analysis.learning import LEADING_COMPLETION, LEADING_SCORE
 
     panels: dict[str, list[dict[str, Any]]] = {}
     for indicator, series in (leading or {}).items():

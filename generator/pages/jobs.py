@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .analysis.progress import STATUS_LABELS, STATUS_RANK
-from .analysis.smart import smart_check
-from .model.site import Goal, LearningPath
-from .render.jinja import PageJob, RenderState, fingerprint
+from ..analysis.progress import STATUS_LABELS, STATUS_RANK
+from ..analysis.smart import smart_check
+from ..model.site import Goal, LearningPath
+from ..render.jinja import PageJob, RenderState, fingerprint
 
 
 def goal_status(state: RenderState, goal_id: str) -> str:
@@ -234,7 +234,7 @@ def _goal_dates(state: RenderState) -> list[dict[str, Any]]:
 
 def _overview_jobs(state: RenderState) -> list[PageJob]:
     """Site-wide pages: the calendar, the goal tree, the skills map."""
-    from .analysis.alignment import alignment_tree
+    from ..analysis.alignment import alignment_tree
 
     site = state.site
 
@@ -284,7 +284,7 @@ def _overview_jobs(state: RenderState) -> list[PageJob]:
 def _review_jobs(state: RenderState) -> list[PageJob]:
     """``reviews/<period>/`` per review (``review_views.ReviewPage``), ``reviews/latest/``
     (the newest again, so a bookmark always shows the current review) and ``reviews/``."""
-    from .build.memo import digest_or_random
+    from ..digest import digest_or_random
 
     pages = list(state.extra.get("reviews", []))
     jobs: list[PageJob] = []
