@@ -65,6 +65,7 @@ MINIMAL_SITE: dict[str, str | bytes] = {
           metric: revenue
           direction: increase
           target: {value: 100, date: 2027-12-31}
+          data_from: 2027-01-01  # not collected yet: no warning until then
         ---
         The company goal.
     """,
