@@ -13,8 +13,9 @@ import pytest
 import yaml
 
 from generator.cli import main
-from generator.commands.scaffold import init_site, new_content, slugify
+from generator.commands.scaffold import init_site, new_content
 from generator.errors import GoalpathError
+from generator.text import slugify
 
 
 def run(*args: str) -> tuple[int, str]:
@@ -168,3 +169,29 @@ def test_init_into_an_existing_empty_folder_works(tmp_path: Path) -> None:
     created = init_site(tmp_path / "empty", title="T")
     assert tmp_path / "empty" / "goalpath.toml" in created
     assert all(p.is_file() for p in created)
+
+
+def test_a_bad_id_is_told_the_slug_new_would_write(make_site) -> None:
+    """One slug rule: the validation hint and `goalpath new` agree ("Réduire" → reduire)."""
+    from tests.test_cli import run
+
+    root = make_site(
+        {
+            "content/goals/bad.md": """
+                ---
+                id: "Réduire l'attente"
+                title: Réduire l'attente
+                owner: COO
+                kpi:
+                  metric: wait
+                  direction: decrease
+                  target: {value: 1, date: 2027-01-01}
+                  data_from: 2027-01-01
+                ---
+            """
+        }
+    )
+    code, _, err = run("check", "--site", str(root))
+    assert code == 1
+    assert "e.g. 'reduire-l-attente'" in err  # it said 'r-duire-l-attente'
+    assert slugify("Réduire l'attente") == "reduire-l-attente"

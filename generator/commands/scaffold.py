@@ -8,10 +8,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import unicodedata
 from pathlib import Path
 
 from ..errors import GoalpathError, Problem
+from ..text import slugify
 
 GOAL_TEMPLATE = """\
 ---
@@ -75,13 +75,6 @@ nav: true
 ---
 Write the page in Markdown.
 """
-
-
-def slugify(text: str) -> str:
-    """``"Réduire l'attente"`` → ``"reduire-l-attente"``: lowercase ASCII words and hyphens."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return slug[:80].strip("-")
 
 
 def _refuse_existing(path: Path, rel: str) -> None:

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 from ..errors import Problems
 from ..load.config import SiteConfig
 from ..load.content import FieldPath, SourceDoc, dotted
+from ..text import slugify
 from .schema import SLUG_RE, Activity, Cohort, GoalMeta, PageMeta, PathMeta
 
 RESERVED_PAGE_IDS = frozenset(
@@ -259,7 +260,7 @@ def _check_id(doc: SourceDoc, problems: Problems) -> str | None:
     pos = doc.where(("id",)) if "id" in doc.meta else doc.where(())
     if not isinstance(raw_id, str) or not SLUG_RE.fullmatch(raw_id):
         where = "id" if "id" in doc.meta else "id (from the file name)"
-        suggestion = _slugify(str(raw_id))
+        suggestion = slugify(str(raw_id))
         problems.error(
             doc.rel,
             f"{raw_id!r} is not a valid id",
@@ -270,12 +271,6 @@ def _check_id(doc: SourceDoc, problems: Problems) -> str | None:
         )
         return None
     return raw_id
-
-
-def _slugify(text: str) -> str:
-    import re
-
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
 def _error_at(
@@ -426,7 +421,7 @@ def _check_path_rules(paths: dict[str, tuple[PathMeta, SourceDoc]], problems: Pr
                         doc,
                         (list_name, i, "id"),
                         f"{item.id!r} is not a valid id",
-                        f"use lowercase letters, digits and hyphens, e.g. '{_slugify(item.id)}'",
+                        f"use lowercase letters, digits and hyphens, e.g. '{slugify(item.id)}'",
                     )
                 if item.id in seen:
                     _error_at(
