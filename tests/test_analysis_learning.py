@@ -220,3 +220,16 @@ def test_goal_leading_and_combined_funnels_over_paths() -> None:
     assert both.completion_rate.value == pytest.approx(8 / 15)
     assert combine_funnels([r.funnels["ward-a"]]) is r.funnels["ward-a"]
     assert combine_funnels([]) is None
+
+
+def test_wilson_in_closed_form_is_statsmodels_to_the_last_bit() -> None:
+    from statsmodels.stats.proportion import proportion_confint  # the oracle only
+
+    for n in (1, 2, 3, 5, 7, 10, 23, 44, 99, 250, 1000, 12345):
+        for k in sorted({0, 1, n // 3, n // 2, n - 1, n}):
+            if not 0 <= k <= n:
+                continue
+            low, high = proportion_confint(k, n, alpha=0.05, method="wilson")
+            r = wilson(k, n)
+            assert r is not None and (r.value, r.low, r.high) == (k / n, float(low), float(high))
+    assert wilson(0, 0) is None

@@ -17,6 +17,8 @@ the learners of cohorts big enough to show.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -48,14 +50,30 @@ class Rate:
     """Upper end of the Wilson 95% interval."""
 
 
+@functools.cache
+def _z() -> float:
+    """The normal 97.5% quantile, as ``scipy.stats.norm.isf(0.025)`` computes it."""
+    from scipy import special
+
+    return float(-special.ndtri(0.025))
+
+
 def wilson(k: int, n: int) -> Rate | None:
-    """``k`` of ``n`` as a :class:`Rate` (statsmodels ``proportion_confint``, Wilson)."""
+    """``k`` of ``n`` as a :class:`Rate` with the Wilson 95% interval, in closed form:
+    the same operations as statsmodels' ``proportion_confint(method="wilson")`` (a test
+    checks it to the last bit), without importing statsmodels (2.3 s) on every build."""
     if n <= 0:
         return None
-    from statsmodels.stats.proportion import proportion_confint
-
-    low, high = proportion_confint(k, n, alpha=0.05, method="wilson")
-    return Rate(k / n, float(low), float(high))
+    z = _z()
+    crit2 = z**2
+    q = k / n
+    denom = 1 + crit2 / n
+    center = (q + crit2 / (2 * n)) / denom
+    dist = z * math.sqrt(q * (1.0 - q) / n + crit2 / (4.0 * n**2))
+    dist /= denom
+    low = min(max(center - dist, 0.0), 1.0)
+    high = min(max(center + dist, 0.0), 1.0)
+    return Rate(q, low, high)
 
 
 @dataclass(frozen=True)
