@@ -56,6 +56,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..errors import GoalpathError, Problem
+from ..routes import goal_dir, page_file, review_dir
 from .browser import CHROMIUM_ARGS, INSTALL_CHROMIUM, INSTALL_PLAYWRIGHT, find_chromium
 
 DEFAULT_FOLDER = "build-pdf"
@@ -158,7 +159,7 @@ def make_pdf(
         site_as_of = _site_as_of(out)
         jobs = [
             PrintJob(
-                f"reviews/{label}/index.html",
+                page_file(review_dir(label)),
                 review_file or folder / f"review-{label}.pdf",
                 _review_as_of(label, site_as_of),
             )
@@ -166,9 +167,7 @@ def make_pdf(
         if include_goals:
             as_of = _format_date(site_as_of)
             for goal in sorted(p.parent.name for p in (out / "goals").glob("*/index.html")):
-                jobs.append(
-                    PrintJob(f"goals/{goal}/index.html", folder / f"goal-{goal}.pdf", as_of)
-                )
+                jobs.append(PrintJob(page_file(goal_dir(goal)), folder / f"goal-{goal}.pdf", as_of))
         config = load_config(root, Problems())
         base = config.base_url if config.base_url.startswith(("http://", "https://")) else ""
         # Playwright's sync API refuses to run in a thread that already has an event

@@ -12,6 +12,7 @@ from ..analysis.progress import STATUS_LABELS, STATUS_RANK
 from ..analysis.smart import smart_check
 from ..model.site import Goal, LearningPath
 from ..render.jinja import PageJob, RenderState, fingerprint
+from ..routes import LATEST_REVIEW, REVIEWS, goal_dir, page_file, path_dir
 
 
 def goal_status(state: RenderState, goal_id: str) -> str:
@@ -125,7 +126,7 @@ def _dashboard_job(state: RenderState) -> PageJob:
 def _goal_job(state: RenderState, goal: Goal) -> PageJob:
     site = state.site
     gid = goal.meta.id
-    out = f"goals/{gid}/index.html"
+    out = page_file(goal_dir(gid))
     parent = site.goals.get(goal.meta.parent) if goal.meta.parent else None
     children = [site.goals[c] for c in goal.children]
     paths = [site.paths[p] for p in goal.paths]
@@ -172,7 +173,7 @@ def _goal_job(state: RenderState, goal: Goal) -> PageJob:
 def _path_job(state: RenderState, path: LearningPath) -> PageJob:
     site = state.site
     pid = path.meta.id
-    out = f"paths/{pid}/index.html"
+    out = page_file(path_dir(pid))
     goals = [site.goals[g] for g in path.goals]
 
     def ctx() -> dict[str, Any]:
@@ -309,14 +310,14 @@ def _review_jobs(state: RenderState) -> list[PageJob]:
 
     for page in pages:
         jobs.append(review_job(f"{page.href}index.html", page, False))
-    jobs.append(review_job("reviews/latest/index.html", pages[-1] if pages else None, True))
+    jobs.append(review_job(page_file(LATEST_REVIEW), pages[-1] if pages else None, True))
 
     def index() -> dict[str, Any]:
-        c = state.base_context("reviews/index.html", "Reviews", "reviews")
+        c = state.base_context(page_file(REVIEWS), "Reviews", "reviews")
         c.update(pages=list(reversed(pages)), status_labels=STATUS_LABELS)
         return c
 
     shown = [(p.href, p.review.summary, p.review.counts_now) for p in pages]
     deps = (f"reviews={digest_or_random(shown)}",) + _keys(state, "links")
-    jobs.append(PageJob("reviews/index.html", "reviews.html", index, deps, "Reviews"))
+    jobs.append(PageJob(page_file(REVIEWS), "reviews.html", index, deps, "Reviews"))
     return jobs

@@ -19,6 +19,7 @@ from ..analysis.progress import ATTENTION_ORDER, STATUS_LABELS
 from ..analysis.reviews import Review, analyse_reviews
 from ..charts.templates import STATUS_COLOURS, ChartSpec, Table, _config, _fill, row_titles
 from ..model.site import Site
+from ..routes import review_dir
 
 _SHOWN_RANGE = (-50.0, 150.0)
 """Progress (%) outside this range is drawn at its edge (the table has the real value)."""
@@ -44,7 +45,7 @@ class ReviewPage:
 
 
 def review_href(label: str) -> str:
-    return f"reviews/{label}/"
+    return review_dir(label)
 
 
 def reviews_key(site: Site, dataset: Any, as_of: Any) -> str:

@@ -9,13 +9,14 @@ from typing import Any
 
 from ..charts.templates import sparkline
 from ..model.site import Site
+from ..routes import LATEST_REVIEW, goal_dir, path_dir
 from .api import dumps, goals_csv, goals_json
 
 SECTIONS = [
     {"id": "timeline", "title": "Timeline", "href": "timeline/"},
     {"id": "alignment", "title": "Alignment", "href": "alignment/"},
     {"id": "skills", "title": "Skills", "href": "skills/"},
-    {"id": "reviews", "title": "Reviews", "href": "reviews/latest/"},
+    {"id": "reviews", "title": "Reviews", "href": LATEST_REVIEW},
 ]
 SECTION_IDS = ["timeline", "alignment", "skills", "reviews"]
 
@@ -47,7 +48,7 @@ def search_records(site: Site, linker: Any, analysis: Any) -> list[dict[str, str
             {
                 "kind": "Goal",
                 "title": g.meta.title,
-                "href": linker(f"goals/{gid}/"),
+                "href": linker(goal_dir(gid)),
                 "meta": " · ".join(
                     x
                     for x in (
@@ -76,7 +77,7 @@ def search_records(site: Site, linker: Any, analysis: Any) -> list[dict[str, str
             {
                 "kind": "Learning path",
                 "title": p.meta.title,
-                "href": linker(f"paths/{pid}/"),
+                "href": linker(path_dir(pid)),
                 "meta": f"{p.meta.format.capitalize()} · {p.weeks} weeks",
                 "text": _plain(
                     " ".join(

@@ -20,6 +20,7 @@ import jinja2
 
 from ..errors import GoalpathError, Problem
 from ..model.site import Site
+from ..routes import content_page_dir, goal_dir, path_dir, review_dir
 from .markdown import RenderedMarkdown, make_parser, render_markdown
 from .theme import Theme
 
@@ -196,11 +197,11 @@ class RenderState:
     def _content_link_map(self) -> dict[str, str]:
         out: dict[str, str] = {}
         for g in self.site.goals.values():
-            out[g.source.rel] = f"goals/{g.meta.id}/"
+            out[g.source.rel] = goal_dir(g.meta.id)
         for p in self.site.paths.values():
-            out[p.source.rel] = f"paths/{p.meta.id}/"
+            out[p.source.rel] = path_dir(p.meta.id)
         for pg in self.site.pages.values():
-            out[pg.source.rel] = f"{pg.meta.id}/"
+            out[pg.source.rel] = content_page_dir(pg.meta.id)
         return out
 
     def markdown(self, source_rel: str, body: str, out_rel: str) -> RenderedMarkdown:
@@ -225,7 +226,7 @@ class RenderState:
         cfg = self.site.config
         url = self.urls.linker(job_out)
         nav = [
-            {"title": p.meta.title, "href": url(f"{p.meta.id}/"), "id": p.meta.id}
+            {"title": p.meta.title, "href": url(content_page_dir(p.meta.id)), "id": p.meta.id}
             for p in self.site.pages.values()
             if p.meta.nav
         ]
@@ -235,6 +236,9 @@ class RenderState:
             "title": title,
             "section": section,
             "url": url,
+            "goal_url": lambda goal_id: url(goal_dir(goal_id)),
+            "path_url": lambda path_id: url(path_dir(path_id)),
+            "review_url": lambda label: url(review_dir(label)),
             "root": self.urls.root_prefix(job_out),
             "asset": lambda name: url(f"assets/{name}"),
             "nav_pages": nav,
