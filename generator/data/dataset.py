@@ -15,7 +15,6 @@ from ..load.config import CONFIG_NAME, CSV_DECIMALS, CSV_SEPARATORS, PERIODS, Da
 from .aggregate import observed, period_spans
 from .files import CsvDialect, locate, parse, read_bytes
 from .schema import KPIS, TABLES, TableSpec
-from .sql import load_sql
 from .validate import RowPlaces, row_places, validate_rows
 from .xapi import XapiContext
 
@@ -79,6 +78,8 @@ def load_dataset(
     for name, spec in TABLES.items():
         sql = config.sql.get(name)
         if sql is not None:
+            from .sql import load_sql  # SQLAlchemy (0.15 s) only for sites that use SQL
+
             loaded = load_sql(name, sql, spec, problems, kpi_agg=kpi_agg, period=period)
             frame, label, seen = loaded.frame, loaded.label, loaded.fingerprint.encode()
             where = RowPlaces(label, "row", np.arange(1, len(frame) + 1, dtype=np.int64))
