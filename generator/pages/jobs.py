@@ -10,8 +10,9 @@ from typing import Any
 
 from ..analysis.progress import STATUS_LABELS, STATUS_RANK
 from ..analysis.smart import smart_check
+from ..digest import digest
 from ..model.site import Goal, LearningPath
-from ..render.jinja import PageJob, RenderState, fingerprint
+from ..render.jinja import PageJob, RenderState
 from ..routes import LATEST_REVIEW, REVIEWS, goal_dir, page_file, path_dir
 
 
@@ -206,7 +207,7 @@ def _path_job(state: RenderState, path: LearningPath) -> PageJob:
 
 
 def job_key(job: PageJob, global_key: str) -> str:
-    return fingerprint(global_key, job.out, job.template, job.deps)
+    return digest((global_key, job.out, job.template, tuple(job.deps)))
 
 
 def _all_docs(state: RenderState) -> tuple[str, ...]:

@@ -8,17 +8,16 @@ Templates format values; Python (``analysis/``) computes them.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import math
 import posixpath
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import jinja2
 
-from ..errors import GoalpathError, Problem
+from ..errors import Problem
 from ..model.site import Site
 from ..routes import content_page_dir, goal_dir, path_dir, review_dir
 from .markdown import RenderedMarkdown, make_parser, render_markdown
@@ -249,26 +248,5 @@ class RenderState:
         }
 
 
-def fingerprint(*parts: Any) -> str:
-    h = hashlib.sha256()
-    for part in parts:
-        h.update(json.dumps(part, sort_keys=True, default=str).encode())
-        h.update(b"\0")
-    return h.hexdigest()
-
-
 def render_job(env: jinja2.Environment, job: PageJob) -> str:
     return env.get_template(job.template).render(job.context())
-
-
-def render_all(env: jinja2.Environment, jobs: Iterable[PageJob], theme: Theme) -> dict[str, str]:
-    out: dict[str, str] = {}
-    problems: list[Problem] = []
-    for job in jobs:
-        try:
-            out[job.out] = render_job(env, job)
-        except jinja2.TemplateError as exc:
-            problems.append(template_problem(exc, theme))
-    if problems:
-        raise GoalpathError(problems)
-    return out
