@@ -1,6 +1,41 @@
-"""A small valid site used by many tests (dates fixed, so results are stable)."""
+"""Sites for tests: a small valid site on disk (``MINIMAL_SITE``, dates fixed, so results
+are stable) and in-memory sites built from front-matter dicts (``doc``, ``site_from``)."""
 
 from __future__ import annotations
+
+from typing import Any
+
+from generator.errors import Problems
+from generator.load.config import SiteConfig
+from generator.load.content import SourceDoc
+from generator.model.site import Site, validate_site
+
+
+def doc(kind: str, ident: str, meta: dict[str, Any]) -> SourceDoc:
+    """A content file as read: ``content/<kind>/<ident>.md`` with this front matter."""
+    return SourceDoc(
+        kind=kind, rel=f"content/{kind}/{ident}.md", stem=ident, meta=meta, body="", body_line=1
+    )
+
+
+def site_from(
+    goals: dict[str, dict[str, Any]],
+    paths: dict[str, dict[str, Any]] | None = None,
+    *,
+    warnings_ok: bool = False,
+    **config: Any,
+) -> Site:
+    """A validated in-memory site from front-matter dicts (goal id → meta, path id → meta);
+    fails the test on any problem (on errors only with ``warnings_ok``)."""
+    problems = Problems()
+    docs = {
+        "goals": [doc("goals", g, m) for g, m in goals.items()],
+        "paths": [doc("paths", p, m) for p, m in (paths or {}).items()],
+    }
+    site = validate_site(docs, SiteConfig(**config), problems)
+    found = problems.errors if warnings_ok else problems.items
+    assert [p.format() for p in found] == []
+    return site
 
 
 def _kpi_rows() -> str:

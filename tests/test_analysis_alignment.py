@@ -13,15 +13,9 @@ from typing import Any
 from generator.analysis.alignment import alignment_tree
 from generator.errors import Problems
 from generator.load.config import SiteConfig
-from generator.load.content import SourceDoc
 from generator.model.site import Site, validate_site
+from tests.sitekit import doc
 from tests.test_model import validate
-
-
-def doc(kind: str, ident: str, meta: dict[str, Any]) -> SourceDoc:
-    return SourceDoc(
-        kind=kind, rel=f"content/{kind}/{ident}.md", stem=ident, meta=meta, body="", body_line=1
-    )
 
 
 def goal(parent: str | None = None, paths: list[str] | None = None) -> dict[str, Any]:

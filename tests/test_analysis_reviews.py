@@ -29,9 +29,9 @@ from generator.data import Dataset
 from generator.data.schema import KPIS, LEARNING, SKILLS
 from generator.errors import Problems
 from generator.load.config import SiteConfig, load_config
-from generator.load.content import SourceDoc
-from generator.model.site import Site, validate_site
+from generator.model.site import Site
 from generator.pages.reviews import learning_chart, review_extra
+from tests.sitekit import site_from
 
 D = dt.date
 
@@ -50,23 +50,10 @@ def month_plan(*months: int) -> float:
 # ---------------------------------------------------------------- helpers
 
 
-def doc(kind: str, ident: str, meta: dict[str, Any]) -> SourceDoc:
-    return SourceDoc(
-        kind=kind, rel=f"content/{kind}/{ident}.md", stem=ident, meta=meta, body="", body_line=1
-    )
-
-
 def build_site(
     goals: dict[str, dict[str, Any]], paths: dict[str, dict[str, Any]] | None = None, **config: Any
 ) -> Site:
-    problems = Problems()
-    docs = {
-        "goals": [doc("goals", g, m) for g, m in goals.items()],
-        "paths": [doc("paths", p, m) for p, m in (paths or {}).items()],
-    }
-    site = validate_site(docs, SiteConfig(**config), problems)
-    assert [p.format() for p in problems.errors] == []
-    return site
+    return site_from(goals, paths, warnings_ok=True, **config)
 
 
 def kpis(rows: list[tuple[str, str, float, str]]) -> pd.DataFrame:

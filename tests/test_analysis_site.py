@@ -14,10 +14,8 @@ from generator.analysis.evidence import EvidenceLevel, weakest_link
 from generator.analysis.learning import LEADING_COMPLETION, LEADING_SCORE
 from generator.analysis.site import SiteAnalysis, analyse_site
 from generator.data import Dataset
-from generator.errors import Problems
-from generator.load.config import SiteConfig
-from generator.load.content import SourceDoc
-from generator.model.site import Site, validate_site
+from generator.model.site import Site
+from tests.sitekit import site_from
 
 # ---------------------------------------------------------------- the weakest link
 
@@ -77,12 +75,6 @@ def test_weakest_link_none_when_every_level_holds_or_nothing_claims() -> None:
 # ---------------------------------------------------------------- a tiny site
 
 MONTHS = [f"2026-{m:02d}-15" for m in range(1, 11)]  # Jan .. Oct 2026
-
-
-def doc(kind: str, ident: str, meta: dict[str, Any]) -> SourceDoc:
-    return SourceDoc(
-        kind=kind, rel=f"content/{kind}/{ident}.md", stem=ident, meta=meta, body="", body_line=1
-    )
 
 
 GOALS = {
@@ -155,15 +147,9 @@ PATHS = {
 }
 
 
-def make_site(**config: Any) -> Site:
-    problems = Problems()
-    docs = {
-        "goals": [doc("goals", g, m) for g, m in GOALS.items()],
-        "paths": [doc("paths", p, m) for p, m in PATHS.items()],
-    }
-    site = validate_site(docs, SiteConfig(**config), problems)
-    assert [p.format() for p in problems.items] == []
-    return site
+def small_site(**config: Any) -> Site:
+    """GOALS and PATHS as a validated site (not the ``make_site`` fixture: no files)."""
+    return site_from(GOALS, PATHS, **config)
 
 
 def frame(columns: dict[str, tuple[list[Any], str]]) -> pd.DataFrame:
@@ -243,7 +229,7 @@ def make_data() -> Dataset:
 
 @pytest.fixture(scope="module")
 def analysis() -> SiteAnalysis:
-    return analyse_site(make_site(), make_data())
+    return analyse_site(small_site(), make_data())
 
 
 def test_as_of_and_status_counts(analysis: SiteAnalysis) -> None:
@@ -253,7 +239,7 @@ def test_as_of_and_status_counts(analysis: SiteAnalysis) -> None:
     assert analysis.goals["later"].progress.status == "not-started"  # its cohort starts in 2027
     assert sum(analysis.status_counts.values()) == 3
     assert analysis.status_counts["no-data"] == 1
-    fixed = analyse_site(make_site(as_of=dt.date(2026, 6, 30)), make_data())
+    fixed = analyse_site(small_site(as_of=dt.date(2026, 6, 30)), make_data())
     assert fixed.as_of == dt.date(2026, 6, 30)
     assert fixed.goals["fewer-errors"].progress.current_period == dt.date(2026, 6, 1)
 
@@ -356,7 +342,7 @@ def test_no_learner_id_anywhere(analysis: SiteAnalysis) -> None:
 
 def test_frames_are_not_mutated() -> None:
     # speed lives in benchmarks/, not in timed tests
-    data, site = make_data(), make_site()
+    data, site = make_data(), small_site()
     before = [f.copy() for f in (data.kpis, data.learning, data.skills)]
     analyse_site(site, data)
     for old, new in zip(before, (data.kpis, data.learning, data.skills), strict=True):
