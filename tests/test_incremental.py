@@ -325,3 +325,15 @@ def test_digest_is_by_content_and_refuses_unknown_objects() -> None:
     assert digest([1]) != digest(["1"]) != digest((1.0,))
     with pytest.raises(Unstable):
         digest({"f": lambda: 1})
+
+
+def test_a_page_dep_the_memo_does_not_provide_is_an_error_not_a_constant() -> None:
+    from types import SimpleNamespace
+
+    from generator.pages.jobs import _keys
+
+    state = SimpleNamespace(keys={"goal:a": "k1", "links": "k2"})
+    assert _keys(state, "goal:a", "links") == ("goal:a=k1", "links=k2")  # type: ignore[arg-type]
+    with pytest.raises(KeyError, match="goal:b"):
+        _keys(state, "goal:b")  # type: ignore[arg-type]
+    assert _keys(SimpleNamespace(keys={}), "goal:b") == ("goal:b=",)  # type: ignore[arg-type]

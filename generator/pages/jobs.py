@@ -50,7 +50,16 @@ def _shown(state: RenderState, *docs: Any) -> tuple[str, ...]:
 
 
 def _keys(state: RenderState, *names: str) -> tuple[str, ...]:
-    """Keys of computed inputs a page shows (``RenderState.keys``), for its cache key."""
+    """Keys of computed inputs a page shows (``RenderState.keys``), for its cache key.
+
+    A name the memo does not provide is a bug, not an empty key: a misspelt dep made a
+    constant, and ``goalpath serve`` then showed a stale page while ``build`` was right.
+    (No keys at all: pages are not cached, and every dep is empty.)
+    """
+    if state.keys:
+        unknown = [n for n in names if n not in state.keys]
+        if unknown:
+            raise KeyError(f"page deps not provided by build/memo.py: {', '.join(unknown)}")
     return tuple(f"{n}={state.keys.get(n, '')}" for n in names)
 
 
