@@ -393,7 +393,7 @@ def check_kpi_groups(site: Site, dataset: Any, problems: Problems) -> None:
 
 def check_freshness(site: Site, dataset: Any, problems: Problems, *, as_of: dt.date) -> None:
     """A goal whose KPI has no observation in the last ``stale_after`` periods."""
-    from ..analysis.periods import period_index, period_label
+    from ..dates import period_index, period_label
 
     seen = getattr(dataset, "observed", None)
     if seen is None or seen.empty:
