@@ -167,9 +167,8 @@ def _row_lines(text: str, sep: str = ",") -> Sequence[int]:
     return lines
 
 
-def _detect_separator(text: str) -> str:
+def _detect_separator(first: str) -> str:
     """The header line's separator: a comma if it has one, else a semicolon or a tab."""
-    first = next((line for line in _NEWLINE.split(text) if line.strip()), "")
     for sep in (",", ";", "\t"):
         if sep in first:
             return sep
@@ -216,7 +215,7 @@ def parse_csv(
     # silences the note), so comma files beside semicolon ones still read.
     first = next((line for line in _NEWLINE.split(text) if line.strip()), "")
     wanted = dialect.separator
-    sep = wanted if wanted is not None and wanted in first else _detect_separator(text)
+    sep = wanted if wanted is not None and wanted in first else _detect_separator(first)
     try:
         header = next(
             (r for r in csv.reader(io.StringIO(text, newline=""), delimiter=sep) if r), []

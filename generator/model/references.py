@@ -28,8 +28,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import Problems
-from ..load.content import SourceDoc, dotted
-from .site import Site
+from ..load.content import SourceDoc
+from .site import Site, warning_at
 
 SHOWN_OPTIONS = 6
 """Ids listed in a hint when none is close."""
@@ -61,20 +61,6 @@ def _listing(options: Iterable[str]) -> str:
     opts = sorted({o for o in options if o})
     shown = ", ".join(f"'{o}'" for o in opts[:SHOWN_OPTIONS])
     return shown + (f" and {len(opts) - SHOWN_OPTIONS} more" if len(opts) > SHOWN_OPTIONS else "")
-
-
-def _warn(
-    problems: Problems, doc: SourceDoc, path: tuple[Any, ...], message: str, hint: str
-) -> None:
-    pos = doc.where(path)
-    problems.warning(
-        doc.rel,
-        message,
-        line=pos.line if pos else None,
-        column=pos.column if pos else None,
-        field=dotted(path),
-        hint=hint,
-    )
 
 
 def _rows_text(dataset: Any, table: str, rows: np.ndarray) -> str:
@@ -110,7 +96,7 @@ def _report_unknown(
     target = closest(value, [k for k, _, _ in known])
     if target is not None:
         doc, path = next((d, p) for k, d, p in known if k == target)
-        _warn(
+        warning_at(
             problems,
             doc,
             path,
@@ -269,7 +255,7 @@ def check_skills(site: Site, dataset: Any, problems: Problems) -> None:
                 if group in teams:
                     continue
                 near = closest(group, teams)
-                _warn(
+                warning_at(
                     problems,
                     doc,
                     ("target_groups", i),
@@ -280,7 +266,7 @@ def check_skills(site: Site, dataset: Any, problems: Problems) -> None:
         for skill in m.skills:
             if skills and skill not in skills:
                 near = closest(skill, skills)
-                _warn(
+                warning_at(
                     problems,
                     doc,
                     ("skills", skill),
@@ -295,7 +281,7 @@ def check_skills(site: Site, dataset: Any, problems: Problems) -> None:
                 # another skill (negotiation, navigation)
                 near = next((t for t in taught if normalise(t) == normalise(skill)), None)
                 if near is not None:
-                    _warn(
+                    warning_at(
                         problems,
                         doc,
                         ("skills", skill),
@@ -340,7 +326,7 @@ def check_kpi_groups(site: Site, dataset: Any, problems: Problems) -> None:
             )
 
         if m.kpi.group and m.kpi.group not in groups:
-            _warn(
+            warning_at(
                 problems,
                 doc,
                 ("kpi", "group"),
@@ -354,7 +340,7 @@ def check_kpi_groups(site: Site, dataset: Any, problems: Problems) -> None:
             key = found[1].kpi_group if found else cg
             anywhere = any(key in g for g in by_metric.values())
             if key not in groups and (anywhere or found):  # else: an error already
-                _warn(
+                warning_at(
                     problems,
                     doc,
                     ("monitoring", "control_group"),
@@ -379,7 +365,7 @@ def check_kpi_groups(site: Site, dataset: Any, problems: Problems) -> None:
                     continue
                 reported.add((pid, c.id, metric))
                 field = ("cohorts", i, "group") if c.group else ("cohorts", i, "id")
-                _warn(
+                warning_at(
                     problems,
                     path.source,
                     field,
@@ -412,7 +398,7 @@ def check_freshness(site: Site, dataset: Any, problems: Problems, *, as_of: dt.d
         behind = period_index(as_of, period) - period_index(last, period)
         if behind <= site.config.stale_after:
             continue
-        _warn(
+        warning_at(
             problems,
             goal.source,
             ("kpi", "metric"),

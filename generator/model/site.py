@@ -276,8 +276,20 @@ def _check_id(doc: SourceDoc, problems: Problems) -> str | None:
 def _error_at(
     problems: Problems, doc: SourceDoc, path: FieldPath, message: str, hint: str | None = None
 ) -> None:
+    """An error at the line, column and field of ``path`` in ``doc``."""
+    _at(problems.error, doc, path, message, hint)
+
+
+def warning_at(
+    problems: Problems, doc: SourceDoc, path: FieldPath, message: str, hint: str | None = None
+) -> None:
+    """A warning at the line, column and field of ``path`` in ``doc``."""
+    _at(problems.warning, doc, path, message, hint)
+
+
+def _at(add: Any, doc: SourceDoc, path: FieldPath, message: str, hint: str | None) -> None:
     pos = doc.where(path)
-    problems.error(
+    add(
         doc.rel,
         message,
         line=pos.line if pos else None,
@@ -535,13 +547,11 @@ def check_against_data(
             )
         pending = m.kpi.data_from is not None and as_of is not None and as_of < m.kpi.data_from
         if m.kpi.metric not in metrics and not pending:
-            pos = doc.where(("kpi", "metric"))
-            problems.warning(
-                doc.rel,
+            warning_at(
+                problems,
+                doc,
+                ("kpi", "metric"),
                 f"no KPI data for metric '{m.kpi.metric}' yet; the goal shows 'no data'",
-                line=pos.line if pos else None,
-                column=pos.column if pos else None,
-                field="kpi.metric",
-                hint=_suggest(m.kpi.metric, metrics)
+                _suggest(m.kpi.metric, metrics)
                 or f"add rows to {dataset.sources.get('kpis') or 'data/kpis.csv'}",
             )
