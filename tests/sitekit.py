@@ -3,6 +3,8 @@ are stable) and in-memory sites built from front-matter dicts (``doc``, ``site_f
 
 from __future__ import annotations
 
+import textwrap
+from pathlib import Path
 from typing import Any
 
 from generator.errors import Problems
@@ -36,6 +38,19 @@ def site_from(
     found = problems.errors if warnings_ok else problems.items
     assert [p.format() for p in found] == []
     return site
+
+
+def write_site(root: Path, files: dict[str, str | bytes]) -> Path:
+    """Write ``files`` (site-relative path → text, dedented, or bytes) under ``root``."""
+    root.mkdir(parents=True, exist_ok=True)
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return root
 
 
 def _kpi_rows() -> str:

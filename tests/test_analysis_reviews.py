@@ -25,12 +25,13 @@ from generator.analysis.reviews import (
     review_periods,
     take_snapshots,
 )
+from generator.charts.review_learning import for_review as learning_chart
 from generator.data import Dataset
 from generator.data.schema import KPIS, LEARNING, SKILLS
 from generator.errors import Problems
 from generator.load.config import SiteConfig, load_config
 from generator.model.site import Site
-from generator.pages.reviews import learning_chart, review_extra
+from generator.pages.reviews import review_extra
 from tests.sitekit import site_from
 
 D = dt.date

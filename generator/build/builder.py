@@ -16,13 +16,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import output
 from ..errors import GoalpathError, Problem, Problems
-from .memo import BuildMemo, Reader
 from ..load.config import SiteConfig, load_config
 from ..load.content import SourceDoc, discover, read_source
 from ..load.history import GoalHistory
 from ..model.site import Site, check_against_data, validate_site
+from . import output
+from .memo import BuildMemo, Reader
 
 log = logging.getLogger(__name__)
 
@@ -203,11 +203,11 @@ class SiteBuilder:
         )
 
     def _render(self, inputs: Inputs, timings: dict[str, float]) -> tuple[dict[str, Any], int, int]:
-        from .assets import collect_assets
         from ..pages.jobs import build_jobs, job_key
+        from ..pages.views import SECTION_IDS, build_extra, data_files
         from ..render.jinja import RenderState, render_job, template_problem
         from ..render.theme import resolve_theme
-        from ..pages.views import SECTION_IDS, build_extra, data_files
+        from .assets import collect_assets
 
         t = time.perf_counter()
         site = inputs.site

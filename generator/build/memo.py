@@ -18,16 +18,13 @@ treat the piece as changed (safe, only slower). Pure: no files except what
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-import enum
 import hashlib
-import secrets
 from collections.abc import Callable, Mapping
-from pathlib import Path, PurePath
+from pathlib import Path
 from typing import Any
 
-from ..digest import Unstable, digest, digest_or_random
+from ..digest import digest, digest_or_random
 from ..errors import Problem, Problems
 from ..load.content import SourceDoc
 
@@ -197,18 +194,34 @@ class BuildMemo:
     def charts(self, site: Any, analysis: Any) -> dict[str, Any]:
         """``build_charts``, reusing each goal's and path's charts whose inputs are unchanged.
 
-        A goal's charts read its analysis, every path's cohorts and titles, and the skills
-        gaps that name it; a path's charts its analysis, cohorts and its goals' deadlines.
+        A page's charts are keyed by its own analysis and by what its charts declare they
+        read (``READS`` in each chart module, ``charts.catalogue``): a name this method
+        cannot key raises ``KeyError`` rather than leave a chart stale in ``serve``.
         """
-        from ..charts.figures import build_charts
+        from ..charts.catalogue import GOAL_CHARTS, PATH_CHARTS, build_charts, reads_of
 
         k = self.keys
-        chart_keys = {
-            f"goal:{g}": digest([k[f"goal:{g}"], k["paths"], k[f"skills:{g}"]]) for g in site.goals
+
+        def shown_goals(pid: str) -> list[str]:
+            goals = [site.goals[g] for g in site.paths[pid].goals if g in site.goals]
+            return [k[f"doc:{goal.source.rel}"] for goal in goals]
+
+        goal_inputs: dict[str, Callable[[str], Any]] = {
+            "paths": lambda gid: k["paths"],
+            "skills": lambda gid: k[f"skills:{gid}"],
         }
-        for pid, path in site.paths.items():
-            shown = [k[f"doc:{site.goals[g].source.rel}"] for g in path.goals if g in site.goals]
-            chart_keys[f"path:{pid}"] = digest([k[f"path:{pid}"], k["paths"], shown])
+        path_inputs: dict[str, Callable[[str], Any]] = {
+            "paths": lambda pid: k["paths"],
+            "goals": shown_goals,
+        }
+        goal_reads = [goal_inputs[n] for n in sorted(reads_of(GOAL_CHARTS))]
+        path_reads = [path_inputs[n] for n in sorted(reads_of(PATH_CHARTS))]
+        chart_keys = {
+            f"goal:{g}": digest([k[f"goal:{g}"], *(read(g) for read in goal_reads)])
+            for g in site.goals
+        }
+        for pid in site.paths:
+            chart_keys[f"path:{pid}"] = digest([k[f"path:{pid}"], *(read(pid) for read in path_reads)])
         charts = build_charts(site, analysis, reuse=_still_valid(self._charts, chart_keys))
         self._charts = {c: (key, charts[c]) for c, key in chart_keys.items()}
         return charts

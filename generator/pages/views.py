@@ -7,7 +7,7 @@ import json
 import re
 from typing import Any
 
-from ..charts.templates import sparkline
+from ..charts.sparkline import sparkline
 from ..model.site import Site
 from ..routes import LATEST_REVIEW, goal_dir, path_dir
 from .api import dumps, goals_csv, goals_json

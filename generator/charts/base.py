@@ -1,0 +1,176 @@
+"""What every chart shares: the spec and its table, the Vega-Lite config, filling a
+template's named datasets, and how values and names read in charts.
+
+A chart module (``kpi.py``, ``impact.py``…) holds one chart: its Altair template, made
+into a dict once per process (``functools.cache``: Altair costs ~30 ms a chart), the
+rows a page fills in (a dict copy: well under 1 ms), and ``READS``, the inputs those rows
+read besides the analysis of the page's own goal or path (``reads``). Every chart carries
+a one-sentence summary and a data table for screen readers and print. Pure: no files,
+no HTML.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ..analysis.wording import id_words
+
+if TYPE_CHECKING:
+    from ..model.site import Goal, Site
+
+INPUTS = frozenset({"paths", "skills", "goals"})
+"""What a chart's rows may read besides its own goal's or path's analysis: ``paths``,
+every path's front matter (cohort names and dates, titles); ``skills``, the skills gaps
+that name the goal; ``goals``, the front matter of the goals a path serves. The build
+memo keys a page's charts by these (``build/memo.py``), so a chart that reads something
+it does not declare shows stale in ``goalpath serve``."""
+
+
+def reads(*names: str) -> frozenset[str]:
+    """A chart's ``READS``; a name the memo cannot key raises here, at import."""
+    unknown = sorted(set(names) - INPUTS)
+    if unknown:
+        raise ValueError(f"unknown chart inputs {unknown}; known: {sorted(INPUTS)}")
+    return frozenset(names)
+
+
+FONT = "system-ui, -apple-system, Segoe UI, Roboto, Helvetica Neue, Arial, sans-serif"
+
+
+@dataclass(frozen=True)
+class Table:
+    columns: Sequence[str]
+    rows: Sequence[Sequence[str]]
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    spec: dict[str, Any]
+    summary: str
+    title: str = ""
+    table: Table | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def chart_config() -> dict[str, Any]:
+    return {
+        "font": FONT,
+        # transparent, so a chart wider than a phone shows the frame's scroll shadows
+        "background": None,
+        "view": {"stroke": None},
+        "axis": {"labelColor": "#5b6576", "titleColor": "#5b6576", "gridColor": "#eceff3"},
+        # Cohort names run to ~35 characters: the default 160 px limit cut them off.
+        "legend": {
+            "orient": "bottom",
+            "labelColor": "#1d2430",
+            "titleColor": "#5b6576",
+            "labelLimit": 280,
+        },
+    }
+
+
+def fill(template: dict[str, Any], **datasets: list[dict[str, Any]]) -> dict[str, Any]:
+    spec = dict(template)
+    spec["datasets"] = {name: clean_rows(rows) for name, rows in datasets.items()}
+    return spec
+
+
+def rows_high(spec: dict[str, Any], rows: int, step: float) -> dict[str, Any]:
+    """Height ``rows × step`` px for a chart with one band a row. Templates say a number,
+    not ``alt.Step``: a Step height with ``width="container"`` makes Vega-Lite warn
+    'Dropping "fit-y"' (it draws the same)."""
+    spec["height"] = round(max(rows, 1) * step)
+    return spec
+
+
+def clean_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """JSON-safe rows: NaN/inf become null (Vega ignores them; JSON has no NaN)."""
+    out = []
+    for row in rows:
+        clean = {}
+        for k, v in row.items():
+            if isinstance(v, float) and (math.isnan(v) or math.isinf(v)):
+                v = None
+            elif hasattr(v, "isoformat"):
+                v = v.isoformat()[:10]
+            clean[k] = v
+        out.append(clean)
+    return out
+
+
+def row_titles(chart: Any, y: Any, text: str, limit: str = "width") -> Any:
+    """Each row's title written above its marks, across the plot's width (timeline,
+    impact and review charts): as axis labels, long titles would take most of a phone's
+    width. ``limit`` is a Vega expression for the longest title in pixels."""
+    import altair as alt
+
+    return chart.mark_text(
+        align="left",
+        baseline="top",
+        dy=3,
+        fontSize=11,
+        color="#1d2430",
+        limit={"expr": limit},  # type: ignore[arg-type]
+    ).encode(x=alt.value(0), y=y, text=text)
+
+
+ROW = 38
+"""Pixels per row of the skills gap (a skill) and of the timeline (a cohort)."""
+
+
+def fmt(v: Any) -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "–"
+    v = float(v)
+    if v == 0:
+        return "0"
+    return f"{v:.3g}" if abs(v) < 1000 else f"{v:,.0f}"
+
+
+def fmt_date(v: Any) -> str:
+    return v.isoformat()[:10] if hasattr(v, "isoformat") else str(v)
+
+
+def vl_datetime(day: Any) -> dict[str, int]:
+    """A Vega-Lite DateTime for a date (months counted from 1)."""
+    return {"year": day.year, "month": day.month, "date": day.day}
+
+
+def period_text(ts: Any, period: str) -> str:
+    from ..dates import period_label
+
+    return str(period_label(ts, period))
+
+
+def day_of(value: Any) -> dt.date:
+    return value.date() if hasattr(value, "date") and callable(value.date) else value
+
+
+def words(slug: str, *, capital: bool = False) -> str:
+    """A slug as words for readers: ``ward-nurses`` → ``ward nurses`` (``capital``: ``Ward
+    nurses``). Letters keep their case otherwise: ``crm-tools`` cannot know it was CRM."""
+    text = id_words(slug)
+    return text[:1].upper() + text[1:] if capital else text
+
+
+def series_name(site: Site, goal: Goal, group: str) -> str:
+    if group == goal.meta.kpi.group:
+        return group if group else "Organisation"
+    found = site.cohort(group)
+    if found:
+        return found[1].label
+    for p in site.paths.values():
+        for c in p.meta.cohorts:
+            if c.kpi_group == group:
+                return c.label
+    if group == goal.meta.monitoring.control_group:
+        return f"{words(group, capital=True)} (comparison)"
+    return words(group, capital=True)
+
+
+def pct_text(v: float | None) -> str:
+    return "–" if v is None else f"{v * 100:.0f}%"

@@ -1,0 +1,109 @@
+"""Which charts each page shows, in order: one line a chart.
+
+A page's charts are a dict, name → :class:`ChartSpec`, that its template reads by name
+(``charts.get('kpi')``). A chart that returns ``None`` has nothing to draw and is left
+out; one that returns a list (the leading indicators, a panel per unit) adds
+``name``, ``name-2``, ``name-3``…
+
+``build_charts`` returns ``"goal:<id>"`` and ``"path:<id>"`` → that page's charts, and
+the site-wide ``"timeline"`` and ``"skills"``. Pure: no files, no HTML.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+from . import funnel, gap, impact, kpi, leading, review_learning, review_progress, skills, timeline
+from .base import ChartSpec
+
+if TYPE_CHECKING:
+    from ..analysis.reviews import Review
+    from ..analysis.site import SiteAnalysis
+    from ..model.site import Goal, LearningPath, Site
+
+Made = ChartSpec | Sequence[ChartSpec] | None
+F = TypeVar("F", bound=Callable[..., Made])
+
+
+@dataclass(frozen=True)
+class PageChart(Generic[F]):
+    """One chart of a page: its name in the page's ``charts``, the function that makes
+    it, and what it reads besides the page's own analysis (the chart module's
+    ``READS``, for the build memo's key)."""
+
+    name: str
+    make: F
+    reads: frozenset[str] = frozenset()
+
+
+GoalChart = Callable[["Site", "Goal", "SiteAnalysis"], Made]
+PathChart = Callable[["Site", "LearningPath", "SiteAnalysis"], Made]
+ReviewChart = Callable[["Review"], Made]
+
+GOAL_CHARTS: tuple[PageChart[GoalChart], ...] = (
+    PageChart("kpi", kpi.for_goal, kpi.READS),
+    PageChart("impact", impact.for_goal, impact.READS),
+    PageChart("gap", gap.for_goal, gap.READS),
+    PageChart("funnel", funnel.for_goal, funnel.READS),
+    PageChart("leading", leading.for_goal, leading.READS),
+    PageChart("skills", skills.for_goal, skills.READS),
+)
+PATH_CHARTS: tuple[PageChart[PathChart], ...] = (
+    PageChart("timeline", timeline.for_path, timeline.READS),
+    PageChart("funnel", funnel.for_path, funnel.READS),
+)
+REVIEW_CHARTS: tuple[PageChart[ReviewChart], ...] = (
+    PageChart("progress", review_progress.for_review),
+    PageChart("learning", review_learning.for_review),
+)
+
+
+def reads_of(charts: Sequence[PageChart[Any]]) -> frozenset[str]:
+    """Everything a page's charts read besides the page's own analysis."""
+    return frozenset().union(*(c.reads for c in charts))
+
+
+def _collect(charts: Sequence[PageChart[Any]], *args: Any) -> dict[str, ChartSpec]:
+    out: dict[str, ChartSpec] = {}
+    for chart in charts:
+        made = chart.make(*args)
+        if made is None:
+            continue
+        if isinstance(made, ChartSpec):
+            out[chart.name] = made
+            continue
+        for i, panel in enumerate(made):
+            out[chart.name if i == 0 else f"{chart.name}-{i + 1}"] = panel
+    return out
+
+
+def goal_charts(site: Site, goal: Goal, analysis: SiteAnalysis) -> dict[str, ChartSpec]:
+    return _collect(GOAL_CHARTS, site, goal, analysis)
+
+
+def path_charts(site: Site, path: LearningPath, analysis: SiteAnalysis) -> dict[str, ChartSpec]:
+    return _collect(PATH_CHARTS, site, path, analysis)
+
+
+def review_charts(review: Review) -> dict[str, ChartSpec]:
+    return _collect(REVIEW_CHARTS, review)
+
+
+def build_charts(
+    site: Site, analysis: SiteAnalysis, reuse: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """Every page's charts. ``reuse``: ``goal:<id>`` / ``path:<id>`` entries of an earlier
+    build whose inputs the caller knows are unchanged (``build/memo.py``), taken as they are."""
+    old = reuse or {}
+    out: dict[str, Any] = {}
+    for gid, goal in site.goals.items():
+        key = f"goal:{gid}"
+        out[key] = old[key] if key in old else goal_charts(site, goal, analysis)
+    for pid, path in site.paths.items():
+        key = f"path:{pid}"
+        out[key] = old[key] if key in old else path_charts(site, path, analysis)
+    out["timeline"] = timeline.for_site(site, analysis)
+    out["skills"] = skills.for_site(site, analysis)
+    return out
