@@ -1,4 +1,4 @@
-# Two commands matter: `make site` (set up + build the example site) and `make test`.
+# Two commands matter: `make site` (set up + build the example site) and `make check` (the tests).
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 NODE   := tests/.node
 NODE_STAMP := $(NODE)/node_modules/.installed
 
-.PHONY: site test lint bench calibration serve clean
+.PHONY: site check test lint bench calibration serve clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,13 +23,17 @@ $(NODE_STAMP): $(NODE)/package.json $(NODE)/package-lock.json
 site: $(STAMP)
 	$(BIN)/goalpath build
 
-test: $(STAMP) $(NODE_STAMP)
-	$(BIN)/ruff check .
+# The test command (README.md, .ci/run): formatting, lint, types (mypy strict over
+# generator/, pyproject.toml [tool.mypy]) and the whole suite.
+check: lint $(NODE_STAMP)
 	$(BIN)/python -m pytest -q
 
+test: check
+
 lint: $(STAMP)
-	$(BIN)/ruff check .
 	$(BIN)/ruff format --check generator tests
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

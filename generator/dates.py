@@ -36,7 +36,8 @@ def _day(date: Any) -> dt.date:
         return date.date()
     if isinstance(date, dt.date):
         return date
-    return _ts(date).date()
+    day: dt.date = _ts(date).date()
+    return day
 
 
 def _first_and_last_day(date: Any, period: str) -> tuple[dt.date, dt.date]:

@@ -7,16 +7,8 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from generator.analysis.periods import (
-    goal_series,
-    period_end,
-    period_label,
-    period_start,
-    periods_between,
-    series,
-    to_periods,
-    until,
-)
+from generator.analysis.periods import goal_series, series, to_periods, until
+from generator.dates import period_end, period_label, period_start, periods_between
 
 
 def kpis(rows: list[tuple[str, str, float, str]]) -> pd.DataFrame:

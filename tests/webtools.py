@@ -1,6 +1,6 @@
 """Web checking tools for tests: the Nu HTML checker (vnu-jar) and axe-core from npm.
 
-Both come from ``tests/.node`` (package.json + package-lock.json). ``make test`` runs
+Both come from ``tests/.node`` (package.json + package-lock.json). ``make check`` runs
 ``npm ci`` there; when node_modules is missing, ``node_tools()`` runs it once itself
 (``--ignore-scripts``: vnu-jar's postinstall would download a Java runtime; Debian's is
 used instead). A missing npm or Java fails the test with the package to install.
@@ -32,7 +32,7 @@ def node_tools() -> Path:
         return NODE_DIR
     npm = shutil.which("npm")
     if npm is None:
-        pytest.fail("npm not found: apt-get install -y nodejs npm (then `make test` runs npm ci)")
+        pytest.fail("npm not found: apt-get install -y nodejs npm (then `make check` runs npm ci)")
     with (NODE_DIR / ".install.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not (VNU_JAR.is_file() and AXE_JS.is_file()):

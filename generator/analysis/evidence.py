@@ -24,9 +24,9 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from ..dates import period_end
 from ..model.schema import GoalMeta, PathMeta
 from .learning import Funnel
-from .periods import period_end
 from .progress import GoalProgress
 from .wording import count, p_text
 

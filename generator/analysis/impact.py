@@ -21,8 +21,8 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
+from ..dates import last_day, period_end, period_index
 from .inference import SeriesFit, fit_series, mean_difference_se
-from .periods import last_day, period_end, period_index
 from .wording import day_label, id_words, p_text
 
 Evidence = Literal["strong", "moderate", "weak", "insufficient"]
@@ -678,8 +678,8 @@ def headline_impact(
     chosen = [i for i in usable if i.method == method]
     if len(chosen) <= 1:
         return chosen[0] if chosen else None
-    known = [sizes.get(i.cohort) for i in chosen]
-    raw = [float(s) for s in known] if all(s and s > 0 for s in known) else [1.0] * len(chosen)
+    known = [s for s in (sizes.get(i.cohort) for i in chosen) if s is not None and s > 0]
+    raw = [float(s) for s in known] if len(known) == len(chosen) else [1.0] * len(chosen)
     weights = [w / sum(raw) for w in raw]
 
     def series(i: ImpactEstimate) -> frozenset[str]:

@@ -37,7 +37,9 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special
 
-PHI_GRID = np.round(np.r_[0.0, np.arange(-0.6, -0.05, 0.1), np.arange(0.1, 0.851, 0.1), 0.95], 2)
+PHI_GRID: np.ndarray = np.asarray(
+    np.round(np.r_[0.0, np.arange(-0.6, -0.05, 0.1), np.arange(0.1, 0.851, 0.1), 0.95], 2)
+)
 """Candidate AR(1) coefficients (0 first; negative ones for noise that alternates)."""
 SHARE_GRID = np.round(np.arange(0.2, 1.001, 0.2), 1)
 """Candidate shares of the AR(1) part in the noise variance (0 is the iid model)."""
@@ -122,7 +124,7 @@ class _Design:
 def correlation(times: np.ndarray, phi: float, share: float) -> np.ndarray:
     """The noise correlation matrix at ``times`` (period indices, gaps allowed)."""
     lag = np.abs(times[:, None] - times[None, :])
-    out = share * phi**lag
+    out: np.ndarray = share * phi**lag
     np.fill_diagonal(out, 1.0)
     return out
 

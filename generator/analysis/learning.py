@@ -26,8 +26,8 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from ..dates import PERIOD_CODES, period_end
 from ..model.schema import PathMeta
-from .periods import PERIOD_CODES, period_end
 
 REQUIRED_KINDS = frozenset({"course", "workshop", "practice", "on-the-job", "coaching"})
 """Activity kinds a learner must complete to complete the path."""

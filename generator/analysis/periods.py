@@ -18,18 +18,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..dates import (  # noqa: F401 - the analysis reads periods from here too
-    PERIOD_CODES,
-    PERIODS_PER_YEAR,
+from ..dates import (
     _check,
     _ts,
     as_date,
     last_day,
-    period_end,
-    period_index,
     period_label,
     period_start,
-    periods_between,
 )
 
 PERIOD_COLUMNS = ("metric", "group", "period", "value", "n")

@@ -25,18 +25,10 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from ..dates import as_date, period_end, period_index, period_label
 from ..model.schema import GoalMeta
 from .inference import correlation, fit_series
-from .periods import (
-    as_date,
-    complete_only,
-    goal_series,
-    open_period_label,
-    period_end,
-    period_index,
-    period_label,
-    until,
-)
+from .periods import complete_only, goal_series, open_period_label, until
 from .wording import day_label
 
 Status = Literal["not-started", "on-track", "at-risk", "off-track", "achieved", "no-data", "stale"]
@@ -569,7 +561,7 @@ def goal_progress(
             for v in values
         ]
         if all(x is not None for x in shares):
-            expected = min(1.0, max(0.0, float(np.mean(shares))))
+            expected = min(1.0, max(0.0, float(np.mean([x for x in shares if x is not None]))))
 
     def gap_of(share: float | None) -> float | None:
         if expected is None or share is None:

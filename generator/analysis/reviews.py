@@ -25,14 +25,10 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from ..dates import period_end, period_label, period_start
 from ..model.site import Site
 from .learning import completion_counts
-from .periods import (
-    complete_through,
-    period_end,
-    period_label,
-    period_start,
-)
+from .periods import complete_through
 from .progress import STATUS_LABELS, STATUS_RANK
 from .wording import count
 

@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..dates import PERIODS_PER_YEAR, as_date, period_end, periods_between
 from ..model.schema import LeadingIndicator
 from ..model.site import Goal, LearningPath, Site
 from .evidence import BehaviourSignal, EvidenceChain, behaviour_signal, evidence_chain
@@ -29,15 +30,11 @@ from .learning import (
     path_learning,
 )
 from .periods import (
-    PERIODS_PER_YEAR,
     PeriodLookup,
-    as_date,
     cadences,
     complete_only,
     complete_through,
     per_average_period,
-    period_end,
-    periods_between,
     split_periods,
     to_periods,
     until,
@@ -453,7 +450,12 @@ def analyse_goal(
             f"({'no comparison group' if best.method == 'its' else 'a trend could explain it'}"
             "), and money figures built on it would claim more than it can carry."
         )
-    elif best is not None and wants_roi and costs is not None:
+    elif (
+        best is not None
+        and wants_roi
+        and costs is not None
+        and goal.meta.benefit_per_unit is not None
+    ):
         from .roi import phillips_roi
 
         planned = [c.size for p in paths for c in p.meta.cohorts if c.size is not None]

@@ -26,7 +26,9 @@ def vega_bundle(cache_dir: Path | None = None) -> bytes:
         "/* Vega, Vega-Lite and vega-embed, bundled by vl-convert "
         f"{getattr(vl_convert, '__version__', '')}; BSD-3-Clause licences. */\n"
     )
-    data = (header + vl_convert.javascript_bundle()).encode("utf-8")
+    # vl-convert's stub makes the optional ``snippet`` required
+    bundle: str = vl_convert.javascript_bundle()  # type: ignore[call-arg]
+    data = (header + bundle).encode("utf-8")
     if cached is not None:
         try:
             cached.parent.mkdir(parents=True, exist_ok=True)

@@ -114,7 +114,7 @@ def row_titles(chart: Any, y: Any, text: str, limit: str = "width") -> Any:
         dy=3,
         fontSize=11,
         color="#1d2430",
-        limit={"expr": limit},  # type: ignore[arg-type]
+        limit={"expr": limit},
     ).encode(x=alt.value(0), y=y, text=text)
 
 
@@ -147,7 +147,8 @@ def period_text(ts: Any, period: str) -> str:
 
 
 def day_of(value: Any) -> dt.date:
-    return value.date() if hasattr(value, "date") and callable(value.date) else value
+    day: dt.date = value.date() if hasattr(value, "date") and callable(value.date) else value
+    return day
 
 
 def words(slug: str, *, capital: bool = False) -> str:

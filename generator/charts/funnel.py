@@ -37,7 +37,7 @@ def _template() -> dict[str, Any]:
             "cohort:N",
             title=None,
             scale=alt.Scale(scheme="tableau10"),
-            legend=alt.Legend(columns={"expr": "width < 500 ? 1 : 4"}),  # type: ignore[arg-type]
+            legend=alt.Legend(columns={"expr": "width < 500 ? 1 : 4"}),
         ),
     )
     bars = base.mark_bar(cornerRadiusEnd=3).encode(
@@ -49,7 +49,9 @@ def _template() -> dict[str, Any]:
         ]
     )
     labels = base.mark_text(align="left", dx=4, fontSize=11, color="#1d2430").encode(text="rate:N")
-    spec = alt.layer(bars, labels).properties(width="container", height=FUNNEL_BAR).to_dict()
+    spec: dict[str, Any] = (
+        alt.layer(bars, labels).properties(width="container", height=FUNNEL_BAR).to_dict()
+    )
     spec["config"] = chart_config()
     return spec
 

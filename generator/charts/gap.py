@@ -28,7 +28,7 @@ def _template() -> dict[str, Any]:
         axis=alt.Axis(
             format="%b %Y",
             labelAngle=0,
-            tickCount={"expr": "ceil(width / 110)"},  # type: ignore[arg-type]
+            tickCount={"expr": "ceil(width / 110)"},
         ),
     )
     # one legend for the layers' shared scale, drawn as solid dots: the band's pale
@@ -87,7 +87,7 @@ def _template() -> dict[str, Any]:
         )
     )
     chart = alt.layer(zero, effect_band, effect_line, points)
-    spec = chart.properties(width="container", height=220).to_dict()
+    spec: dict[str, Any] = chart.properties(width="container", height=220).to_dict()
     spec["config"] = chart_config()
     return spec
 
@@ -124,7 +124,7 @@ def for_goal(site: Site, goal: Goal, analysis: SiteAnalysis) -> ChartSpec | None
     ga, period = analysis.goals[goal.meta.id], analysis.period
     import pandas as pd
 
-    from ..analysis.periods import period_end
+    from ..dates import period_end
 
     gaps: list[dict[str, Any]] = []
     effects: list[dict[str, Any]] = []

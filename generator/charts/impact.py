@@ -92,7 +92,9 @@ def _template() -> dict[str, Any]:
     right = alt.layer(zero, interval, point, name).properties(
         width=300, height=alt.Step(42), title="Estimated effect"
     )
-    spec = alt.hconcat(slope, right, spacing=24).resolve_scale(color="independent").to_dict()
+    spec: dict[str, Any] = (
+        alt.hconcat(slope, right, spacing=24).resolve_scale(color="independent").to_dict()
+    )
     spec["config"] = chart_config()
     spec["usermeta"] = {"fit": IMPACT_FIT}
     return spec

@@ -39,7 +39,7 @@ def _template() -> dict[str, Any]:
         axis=alt.Axis(
             format="%b %Y",
             labelAngle=0,
-            tickCount={"expr": "ceil(width / 110)"},  # type: ignore[arg-type]
+            tickCount={"expr": "ceil(width / 110)"},
         ),
     )
     band = (
@@ -85,7 +85,7 @@ def _template() -> dict[str, Any]:
             dx=3,
             fontSize=10,
             color="#5b6576",
-            limit={"expr": "max(90, width * 0.45)"},  # type: ignore[arg-type]
+            limit={"expr": "max(90, width * 0.45)"},
         )
         .encode(x=x, y=alt.value({"expr": "3 + 13 * datum.stagger"}), text="short:N")
     )
@@ -131,7 +131,7 @@ def _template() -> dict[str, Any]:
                 scale=alt.Scale(range=list(SERIES_COLOURS)),
                 sort=alt.EncodingSortField("order", op="min"),
                 # one series a line on a phone: a single row of cohort names ran off the edge
-                legend=alt.Legend(columns={"expr": "width < 500 ? 1 : 5"}),  # type: ignore[arg-type]
+                legend=alt.Legend(columns={"expr": "width < 500 ? 1 : 5"}),
             ),
             tooltip=[
                 alt.Tooltip("series:N", title="Series"),
@@ -143,7 +143,7 @@ def _template() -> dict[str, Any]:
     chart = alt.layer(
         training, training_label, band, forecast, expected, refs, ref_labels, actual
     ).resolve_scale(color="independent")
-    spec = chart.properties(width="container", height=280).to_dict()
+    spec: dict[str, Any] = chart.properties(width="container", height=280).to_dict()
     spec["config"] = chart_config()
     return spec
 
@@ -214,7 +214,7 @@ def for_goal(site: Site, goal: Goal, analysis: SiteAnalysis) -> ChartSpec | None
             },
         ]
     line_order = {group: i for i, group in enumerate(ga.series_by_group)}
-    training = []
+    training: list[dict[str, Any]] = []
     for pid in goal.paths:
         path = site.paths[pid]
         for c in path.meta.cohorts:

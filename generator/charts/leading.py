@@ -34,7 +34,7 @@ def _template() -> dict[str, Any]:
                 axis=alt.Axis(
                     format="%b %Y",
                     labelAngle=0,
-                    tickCount={"interval": "month", "step": 1},  # type: ignore[arg-type]
+                    tickCount={"interval": "month", "step": 1},
                 ),
             ),
             y=alt.Y("value:Q", title=None),
@@ -42,7 +42,7 @@ def _template() -> dict[str, Any]:
                 "indicator:N",
                 title=None,
                 scale=alt.Scale(scheme="tableau10"),
-                legend=alt.Legend(columns={"expr": "width < 500 ? 1 : 4"}),  # type: ignore[arg-type]
+                legend=alt.Legend(columns={"expr": "width < 500 ? 1 : 4"}),
             ),
             tooltip=[
                 alt.Tooltip("indicator:N", title="Indicator"),
@@ -52,7 +52,7 @@ def _template() -> dict[str, Any]:
         )
         .properties(width="container", height=180)
     )
-    spec = chart.to_dict()
+    spec: dict[str, Any] = chart.to_dict()
     spec["config"] = chart_config()
     return spec
 

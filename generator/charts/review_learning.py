@@ -49,7 +49,7 @@ def _template() -> dict[str, Any]:
     chart = alt.layer(bars, before, titles, added).properties(
         width="container", height=LEARNING_ROW
     )
-    spec = chart.to_dict()
+    spec: dict[str, Any] = chart.to_dict()
     spec["config"] = chart_config()
     return spec
 

@@ -71,7 +71,7 @@ def _template() -> dict[str, Any]:
             "status_label:N",
             title="Status now",
             scale=alt.Scale(domain=labels, range=[STATUS_COLOURS[s] for s in ATTENTION_ORDER]),
-            legend=alt.Legend(columns={"expr": "width < 500 ? 3 : 7"}),  # type: ignore[arg-type]
+            legend=alt.Legend(columns={"expr": "width < 500 ? 3 : 7"}),
         ),
         tooltip=tooltip,
     )
@@ -80,7 +80,7 @@ def _template() -> dict[str, Any]:
     chart = alt.layer(refs, titles, link, expected, then, now).properties(
         width="container", height=PROGRESS_ROW
     )
-    spec = chart.to_dict()
+    spec: dict[str, Any] = chart.to_dict()
     spec["config"] = chart_config()
     return spec
 

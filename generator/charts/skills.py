@@ -74,7 +74,7 @@ def _template() -> dict[str, Any]:
     level_text = base.mark_text(fontSize=9, dy=8).encode(
         text="levels_text:N", color=dark, tooltip=tooltip
     )
-    spec = (
+    spec: dict[str, Any] = (
         alt.layer(backdrop, cells, gap_text, level_text)
         .properties(width="container", height=ROW)
         .to_dict()

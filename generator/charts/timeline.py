@@ -49,7 +49,7 @@ def _template() -> dict[str, Any]:
         axis=alt.Axis(
             orient="top",
             labelAngle=0,
-            tickCount={"expr": "ceil(width / 70)"},  # type: ignore[arg-type]
+            tickCount={"expr": "ceil(width / 70)"},
             labelExpr=(
                 "month(datum.value) == 0 || datum.index == 0"
                 " ? timeFormat(datum.value, '%b %Y') : timeFormat(datum.value, '%b')"
@@ -70,7 +70,7 @@ def _template() -> dict[str, Any]:
         scale=alt.Scale(domain=list(KIND_COLOURS), range=list(KIND_COLOURS.values())),
         legend=alt.Legend(
             orient="bottom",
-            columns={"expr": "width < 420 ? 2 : 4"},  # type: ignore[arg-type]
+            columns={"expr": "width < 420 ? 2 : 4"},
             symbolType="square",
             symbolOpacity=1,
         ),
@@ -133,7 +133,7 @@ def _template() -> dict[str, Any]:
             color=alt.value("#1d2430"),
         )
     )
-    spec = (
+    spec: dict[str, Any] = (
         alt.layer(rules, alt.layer(planned, done, labels, as_of))
         .resolve_scale(color="independent", strokeDash="independent")
         .properties(width="container", height=ROW)

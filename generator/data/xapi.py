@@ -175,11 +175,11 @@ def _extension(context: Any, iri: str) -> str:
 def _statements(text: str, shown: str, jsonl: bool) -> Iterator[tuple[int, Any, str | None]]:
     """(line, statement, error) for each statement in the text."""
     if jsonl:
-        for number, line in enumerate(text.splitlines(), start=1):
-            if not line.strip():
+        for number, raw in enumerate(text.splitlines(), start=1):
+            if not raw.strip():
                 continue
             try:
-                yield number, json.loads(line), None
+                yield number, json.loads(raw), None
             except json.JSONDecodeError as exc:
                 yield number, None, f"not a JSON statement: {exc.msg}"
         return

@@ -350,7 +350,7 @@ def check_kpi_groups(site: Site, dataset: Any, problems: Problems) -> None:
                 )
         # Groups another cohort or the control group reads are not what a typo meant.
         claimed = {c.kpi_group for pid in goal.paths for c in site.paths[pid].meta.cohorts} | (
-            {site.cohort(cg)[1].kpi_group if site.cohort(cg) else cg} if cg else set()
+            {_kpi_group_of(site, cg)} if cg else set()
         )
         for pid in goal.paths:
             path = site.paths[pid]
@@ -409,10 +409,16 @@ def check_freshness(site: Site, dataset: Any, problems: Problems, *, as_of: dt.d
         )
 
 
+def _kpi_group_of(site: Site, ident: str) -> str:
+    """The KPI group a cohort id stands for, or the id itself (a KPI group named directly)."""
+    found = site.cohort(ident)
+    return found[1].kpi_group if found else ident
+
+
 def check_references(site: Site, dataset: Any, problems: Problems, *, as_of: dt.date) -> None:
     """Every check of this module (see the module docstring); none against a table
     that could not be read at all (its own error says why)."""
-    unreadable = getattr(dataset, "unreadable", frozenset())
+    unreadable: frozenset[str] = getattr(dataset, "unreadable", frozenset())
     if "learning" not in unreadable:
         check_learning(site, dataset, problems)
     if "skills" not in unreadable:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -166,15 +166,14 @@ def _friendly(err: Mapping[str, Any]) -> tuple[str, str | None]:
         return f"must be one of {', '.join(options)}, got {inp!r}", hint
     if kind == "value_error":
         return str(err["msg"]).removeprefix("Value error, "), None
-    template = _MESSAGES.get(kind)
+    template: str | None = _MESSAGES.get(kind)
     if template is None:
         return str(err["msg"]), None
     try:
         msg = template.format(input=inp, **ctx)
     except (KeyError, IndexError):
         msg = template
-    hint = _HINTS.get(kind) or _HINTS.get(kind.split("_")[0])
-    return msg, hint
+    return msg, _HINTS.get(kind) or _HINTS.get(kind.split("_")[0])
 
 
 def _suggest(word: str, options: Iterable[str]) -> str | None:
@@ -424,7 +423,11 @@ def _check_goal_rules(goals: dict[str, tuple[GoalMeta, SourceDoc]], problems: Pr
 def _check_path_rules(paths: dict[str, tuple[PathMeta, SourceDoc]], problems: Problems) -> None:
     cohort_owner: dict[str, str] = {}
     for pid, (m, doc) in paths.items():
-        for list_name, items in (("cohorts", m.cohorts), ("activities", m.activities)):
+        lists: tuple[tuple[str, Sequence[Cohort | Activity]], ...] = (
+            ("cohorts", m.cohorts),
+            ("activities", m.activities),
+        )
+        for list_name, items in lists:
             seen: set[str] = set()
             for i, item in enumerate(items):
                 if not SLUG_RE.fullmatch(item.id):
@@ -484,8 +487,8 @@ def _check_references(
                     _suggest(p, paths) or "use the id of a file in content/paths/",
                 )
         _check_cycle(gid, goals, doc, problems)
-    for m, doc in paths.values():
-        for i, g in enumerate(m.goals):
+    for pm, doc in paths.values():
+        for i, g in enumerate(pm.goals):
             if g not in known_goals:
                 _error_at(
                     problems,

@@ -229,7 +229,7 @@ def _all_docs(state: RenderState) -> tuple[str, ...]:
 
 def _goal_dates(state: RenderState) -> list[dict[str, Any]]:
     """Every goal's deadline and milestones, in date order, for the timeline page."""
-    out = []
+    out: list[dict[str, Any]] = []
     for g in state.site.goals.values():
         status = goal_status(state, g.meta.id)
         out.append(
@@ -252,7 +252,7 @@ def _overview_jobs(state: RenderState) -> list[PageJob]:
     def timeline() -> dict[str, Any]:
         out = "timeline/index.html"
         c = state.base_context(out, "Learning timeline", "timeline")
-        rows = []
+        rows: list[dict[str, Any]] = []
         for p in site.paths.values():
             for co in p.meta.cohorts:
                 rows.append({"path": p, "cohort": co, "end": p.cohort_end(co)})
