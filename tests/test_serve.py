@@ -15,18 +15,17 @@ from typing import Any
 import pytest
 
 from generator.errors import Problem
+from generator.serve import loop as serve_loop
+from generator.serve.files import resolve_url, url_prefix
+from generator.serve.loop import BuildOutcome, PendingBuild
 from generator.serve.server import (
     EVENTS_PATH,
     PROBLEMS_ID,
     SCRIPT_PATH,
     BindError,
-    BuildOutcome,
     DevServer,
-    PendingBuild,
     inject,
     json_for_script,
-    resolve_url,
-    url_prefix,
 )
 
 SECRET = "TOP-SECRET-NEXT-TO-OUT"
@@ -341,6 +340,19 @@ def test_livereload_script_is_served(running: Running) -> None:
     js = body.decode()
     assert "EventSource" in js and "textContent" in js and "innerHTML" not in js
     assert running.get("/__goalpath/other")[0] == 404
+    assert body == (Path(serve_loop.__file__).parent / "livereload.js").read_bytes()
+
+
+def test_livereload_script_is_valid_javascript() -> None:
+    """A real file now (serve/livereload.js), so node can parse it."""
+    import shutil
+    import subprocess
+
+    node = shutil.which("node")
+    assert node is not None, "node not found: apt-get install -y nodejs"
+    script = Path(serve_loop.__file__).parent / "livereload.js"
+    done = subprocess.run([node, "--check", str(script)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
 
 
 # -- builds and live reload --------------------------------------------------------------------

@@ -17,7 +17,9 @@ from pathlib import Path
 from typing import Protocol
 
 from ..errors import GoalpathError, Problem, Problems
-from .server import BindError, Builder, BuildOutcome, DevServer, url_prefix
+from .files import url_prefix
+from .loop import Builder, BuildOutcome
+from .server import BindError, DevServer
 
 _logger = logging.getLogger(__name__)
 

@@ -1,9 +1,9 @@
 """The dev server behind ``goalpath serve``: static files, rebuild on save, live reload.
 
-It knows nothing of how a build works (as mkdocs' ``livereload``): it is handed a
-:data:`Builder` and calls it once at start (``None``: full build) and then with the
-set of changed source paths after each settled burst of saves. Builds run one at a
-time on one thread; changes that arrive during a build are merged into one more build.
+HTTP and the watcher around a :class:`loop.BuildLoop`: the loop is handed a
+:data:`Builder`, called once at start (``None``: full build) and then with the set of
+changed source paths after each settled burst of saves (``watch.py``). Request paths
+map to files by ``files.resolve_url``.
 
 Pages are served from ``out_dir`` only, and every HTML response gets a small script
 injected on the fly (never written to disk) that listens on ``/__goalpath/events``
@@ -17,7 +17,6 @@ import html
 import ipaddress
 import json
 import logging
-import os
 import queue
 import secrets
 import socket
@@ -27,13 +26,12 @@ import threading
 import time
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, unquote, urlsplit
 
-from ..errors import Problem
+from .files import content_type, resolve_url, url_prefix
+from .loop import Builder, BuildLoop
 from .watch import Watcher
 
 EVENTS_PATH = "/__goalpath/events"
@@ -41,21 +39,6 @@ SCRIPT_PATH = "/__goalpath/livereload.js"
 PROBLEMS_ID = "__goalpath-problems"
 
 _logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class BuildOutcome:
-    """What one build did, as far as the server needs to know."""
-
-    ok: bool
-    """False when validation failed; the last good site stays in ``out_dir``."""
-    problems: list[Problem]
-    """Errors and warnings of this build."""
-    pages: int = 0
-    """Pages rendered, for the log line."""
-    seconds: float = 0.0
-    reused: int = 0
-    """Pages taken unchanged from the previous build, for the log line."""
 
 
 class BindError(Exception):
@@ -66,219 +49,13 @@ class BindError(Exception):
         self.host, self.port, self.cause = host, port, cause
 
 
-Builder = Callable[[frozenset[Path] | None], BuildOutcome]
-"""Builds the site into ``out_dir``: ``None`` = full build, else the changed source paths."""
-
-CONTENT_TYPES = {
-    ".html": "text/html; charset=utf-8",
-    ".htm": "text/html; charset=utf-8",
-    ".css": "text/css; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
-    ".mjs": "text/javascript; charset=utf-8",
-    ".json": "application/json",
-    ".map": "application/json",
-    ".svg": "image/svg+xml",
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".gif": "image/gif",
-    ".webp": "image/webp",
-    ".ico": "image/x-icon",
-    ".csv": "text/csv; charset=utf-8",
-    ".txt": "text/plain; charset=utf-8",
-    ".xml": "application/xml",
-    ".pdf": "application/pdf",
-    ".woff2": "font/woff2",
-    ".woff": "font/woff",
-}
-
-
-def content_type(path: Path) -> str:
-    return CONTENT_TYPES.get(path.suffix.lower(), "application/octet-stream")
-
-
 # -- URL → file ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Target:
-    """Where a request path leads: a file (200), a redirect (301) or an error (403/404)."""
-
-    status: int
-    file: Path | None = None
-    location: str | None = None
-    outside_prefix: bool = False
-
-
-def url_prefix(base_url: str) -> str:
-    """The path part of ``base_url`` as ``/a/b/`` (``/`` when there is none)."""
-    parts = [p for p in urlsplit(base_url).path.split("/") if p]
-    return "/" + "".join(p + "/" for p in parts)
-
-
-def resolve_url(out_dir: Path, raw: str, prefix: str = "/") -> Target:
-    """Map a request target to a file under ``out_dir``; never a path outside it.
-
-    Rejects ``..`` segments, backslashes, NUL and invalid UTF-8 after percent-decoding
-    (403), hidden files (404) and anything whose real path (symlinks resolved) leaves
-    ``out_dir`` (403). ``/dir`` redirects to ``/dir/``, which serves ``dir/index.html``.
-    """
-    path, sep, query = raw.partition("?")
-    path = path.partition("#")[0]
-    if not path.startswith("/"):
-        return Target(404)
-    try:
-        decoded = unquote(path, errors="strict")
-    except UnicodeDecodeError:
-        return Target(403)
-    if "\\" in decoded or "\x00" in decoded:
-        return Target(403)
-    segments = [s for s in decoded.split("/") if s not in ("", ".")]
-    if ".." in segments:
-        return Target(403)
-    trailing = decoded.endswith("/")
-    base = [p for p in prefix.split("/") if p]
-    if segments[: len(base)] != base:
-        return Target(404, outside_prefix=True)
-    rest = segments[len(base) :]
-    if any(s.startswith(".") for s in rest):
-        return Target(404)
-    root = os.path.realpath(out_dir)
-    real = os.path.realpath(os.path.join(root, *rest))
-    if not _inside(real, root):
-        return Target(403)
-    if os.path.isdir(real):
-        if not trailing:
-            location = quote("/" + "".join(s + "/" for s in segments)) + sep + query
-            return Target(301, location=location)
-        real = os.path.realpath(os.path.join(real, "index.html"))
-        if not _inside(real, root):
-            return Target(403)
-    elif trailing:
-        return Target(404)
-    if not os.path.isfile(real):
-        return Target(404)
-    return Target(200, file=Path(real))
-
-
-def _inside(real: str, root: str) -> bool:
-    return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
 
 
 # -- live reload ---------------------------------------------------------------------------
 
-LIVERELOAD_JS = r"""// goalpath serve: live reload and build-problem overlay (not in built files)
-(function () {
-  "use strict";
-  var me = document.currentScript;
-  var epoch = Number(me.dataset.epoch), server = me.dataset.server;
-  var OVERLAY = "__goalpath-overlay";
-  var MONO = "ui-monospace,SFMono-Regular,Menlo,Consolas,'DejaVu Sans Mono',monospace";
-  var SANS = "system-ui,-apple-system,'Segoe UI',Roboto,'DejaVu Sans',sans-serif";
-
-  function el(tag, css, text) {
-    var e = document.createElement(tag);
-    if (css) e.style.cssText = css;
-    if (text !== undefined) e.textContent = String(text);
-    return e;
-  }
-
-  function item(p, warning) {
-    // one problem, "file:line:column: field: message (hint)" as the terminal prints it
-    var li = el("li", "margin:0 0 10px;padding:8px 12px;border-radius:4px;" +
-      "background:" + (warning ? "rgba(0,0,0,.18)" : "rgba(0,0,0,.28)") + ";" +
-      "border-left:4px solid " + (warning ? "#fbbf24" : "#fca5a5"));
-    if (typeof p === "string") { li.textContent = p; return li; }
-    var where = el("span", "font-weight:700;color:#fde68a", p.where);
-    where.className = "__goalpath-where";
-    li.appendChild(where);
-    li.appendChild(document.createTextNode(": " + p.message));
-    if (p.hint) li.appendChild(el("span", "color:#fecaca", " (" + p.hint + ")"));
-    return li;
-  }
-
-  function show(problems) {
-    var old = document.getElementById(OVERLAY);
-    if (old) old.remove();
-    if (!problems || !problems.length) return;
-    var errors = [], warnings = [];
-    problems.forEach(function (p) {
-      (p && p.severity === "warning" ? warnings : errors).push(p);
-    });
-    var box = el("div", "position:fixed;top:0;left:0;right:0;z-index:2147483647;" +
-      "max-height:80vh;overflow:auto;margin:0;padding:16px 56px 8px 20px;box-sizing:border-box;" +
-      "background:#7f1d1d;color:#fff;border-bottom:4px solid #450a0a;" +
-      "box-shadow:0 6px 24px rgba(0,0,0,.35);text-align:left;" +
-      "font:15px/1.5 " + SANS);
-    box.id = OVERLAY;
-    box.setAttribute("role", "alert");
-    var n = errors.length;
-    var title = el("h2", "margin:0 0 2px;padding:0;font:700 19px/1.3 " + SANS + ";color:#fff",
-      n ? "Build failed: " + n + " error" + (n === 1 ? "" : "s") : "Build failed");
-    var sub = el("p", "margin:0 0 12px;color:#fecaca",
-      "You are seeing the last good build. Fix the file and save: this page reloads by itself.");
-    var close = el("button", "position:absolute;top:10px;right:14px;width:32px;height:32px;" +
-      "background:rgba(255,255,255,.12);border:1px solid rgba(255,255,255,.4);border-radius:4px;" +
-      "color:#fff;font:20px/1 " + SANS + ";cursor:pointer", "\u00d7");
-    close.type = "button";
-    close.title = "Hide (the problems stay in the terminal)";
-    close.setAttribute("aria-label", "Hide build problems");
-    close.onclick = function () { box.remove(); };
-    var listCss = "margin:0;padding:0;list-style:none;white-space:pre-wrap;" +
-      "overflow-wrap:anywhere;font:14px/1.55 " + MONO;
-    var list = el("ul", listCss);
-    errors.forEach(function (p) { list.appendChild(item(p, false)); });
-    box.appendChild(close);
-    box.appendChild(title);
-    box.appendChild(sub);
-    box.appendChild(list);
-    if (warnings.length) {
-      var more = el("details", "margin:4px 0 8px");
-      var w = warnings.length;
-      more.appendChild(el("summary", "cursor:pointer;color:#fde68a",
-        w + " warning" + (w === 1 ? "" : "s") + " (the site builds with these)"));
-      var wl = el("ul", listCss + ";margin-top:8px;opacity:.9");
-      warnings.forEach(function (p) { wl.appendChild(item(p, true)); });
-      more.appendChild(wl);
-      box.appendChild(more);
-    }
-    (document.body || document.documentElement).appendChild(box);
-  }
-
-  var data = document.getElementById("__goalpath-problems");
-  if (data) { try { show(JSON.parse(data.textContent)); } catch (e) { /* keep the page */ } }
-
-  var source = new EventSource("/__goalpath/events");
-  source.addEventListener("hello", function (e) {
-    var d = JSON.parse(e.data);  // a restarted server or a build we missed: reload
-    if (d.server !== server || d.epoch !== epoch) location.reload();
-  });
-  source.addEventListener("reload", function () { location.reload(); });
-  source.addEventListener("problems", function (e) { show(JSON.parse(e.data)); });
-})();
-"""
-
-
-def overlay_item(problem: Problem) -> dict[str, str]:
-    """A problem as the overlay shows it: ``where: message (hint)``, errors and warnings
-    apart. ``text`` is the whole line as the terminal prints it."""
-    where = problem.file
-    if problem.line is not None:
-        where += f":{problem.line}"
-        if problem.column is not None:
-            where += f":{problem.column}"
-    message = f"{problem.field}: {problem.message}" if problem.field else problem.message
-    return {
-        "severity": problem.severity,
-        "where": where,
-        "message": message,
-        "hint": problem.hint or "",
-        "text": problem.format(),
-    }
-
-
-def sse(event: str, data: str) -> bytes:
-    return f"event: {event}\ndata: {data}\n\n".encode()
+LIVERELOAD_JS = (Path(__file__).parent / "livereload.js").read_bytes()
+"""The script every served page gets: reload on ``reload``, the overlay on ``problems``."""
 
 
 def json_for_script(value: Any) -> str:
@@ -291,31 +68,6 @@ def inject(page: bytes, snippet: bytes) -> bytes:
     """Insert ``snippet`` before the last ``</body>``, or append it."""
     at = page.lower().rfind(b"</body>")
     return page + snippet if at < 0 else page[:at] + snippet + page[at:]
-
-
-class PendingBuild:
-    """Changes waiting for the next build; a full build (``None``) absorbs any set."""
-
-    def __init__(self) -> None:
-        self._waiting = False
-        self._full = False
-        self._paths: set[Path] = set()
-
-    def add(self, changed: frozenset[Path] | None) -> None:
-        self._waiting = True
-        if changed is None:
-            self._full = True
-        else:
-            self._paths |= changed
-
-    def take(self) -> frozenset[Path] | None:
-        changed = None if self._full else frozenset(self._paths)
-        self._waiting, self._full = False, False
-        self._paths.clear()
-        return changed
-
-    def __bool__(self) -> bool:
-        return self._waiting
 
 
 # -- the server ----------------------------------------------------------------------------
@@ -351,14 +103,7 @@ class DevServer:
         """Log only problems, failures and where the site is served (no per-build lines)."""
         self.server_id = secrets.token_hex(8)
         """Changes on every start, so pages from a previous server reload on reconnect."""
-        self._cond = threading.Condition()
-        self._pending = PendingBuild()
-        self._building = False
-        self._stopping = False
-        self._epoch = 0
-        self._failed: list[dict[str, str]] | None = None
-        """The last build's problems (:func:`overlay_item`) while it failed, else None."""
-        self._clients: set[queue.Queue[bytes | None]] = set()
+        self.loop = BuildLoop(builder, server_id=self.server_id, log=log, quiet=quiet)
         self._httpd: _HTTPServer | None = None
         self._watcher: Watcher | None = None
         self._threads: list[threading.Thread] = []
@@ -374,25 +119,22 @@ class DevServer:
     @property
     def epoch(self) -> int:
         """Number of successful builds so far."""
-        with self._cond:
-            return self._epoch
+        return self.loop.epoch
 
     @property
     def problems(self) -> list[str] | None:
         """Formatted problems of the last build when it failed, else None."""
-        with self._cond:
-            return None if self._failed is None else [p["text"] for p in self._failed]
+        failed = self.loop.failed
+        return None if failed is None else [p["text"] for p in failed]
 
     @property
     def live_clients(self) -> int:
         """Pages connected to the event stream right now."""
-        with self._cond:
-            return len(self._clients)
+        return self.loop.live_clients
 
     def snippet(self) -> bytes:
         """What every HTML response gets before ``</body>``."""
-        with self._cond:
-            epoch, failed = self._epoch, self._failed
+        epoch, failed = self.loop.epoch, self.loop.failed
         data = ""
         if failed is not None:
             payload = json_for_script(failed)
@@ -418,9 +160,9 @@ class DevServer:
             raise BindError(self.host, self.port, exc) from exc
         self._warn_if_exposed()
         self.port = httpd.server_address[1]
-        self._stopping = False
+        self.loop.start()
         self._stopped.clear()
-        self._spawn(self._work, "goalpath-build")
+        self._spawn(self.loop.run, "goalpath-build")
         self.request_build(None)
         self._watcher = Watcher(
             self.watch, self.request_build, ignore=[self.out_dir], debounce=self.debounce
@@ -432,12 +174,7 @@ class DevServer:
 
     def stop(self) -> None:
         """Stop watching, close live connections and the socket; wait for a running build."""
-        with self._cond:
-            self._stopping = True
-            self._cond.notify_all()
-            clients = list(self._clients)
-        for q in clients:
-            q.put(None)
+        self.loop.stop()
         if self._watcher is not None:
             self._watcher.stop()
             self._watcher = None
@@ -478,100 +215,25 @@ class DevServer:
                 "visible to the network (use --host 127.0.0.1 to keep it private)"
             )
 
-    # -- builds ----------------------------------------------------------------------------
+    # -- builds and live connections (the loop's) -------------------------------------------
 
     def request_build(self, changed: frozenset[Path] | None = None) -> None:
         """Queue a build (``None``: full); merged with others while one is running."""
-        with self._cond:
-            self._pending.add(changed)
-            self._cond.notify_all()
+        self.loop.request_build(changed)
 
     def wait_idle(self, timeout: float | None = None) -> bool:
         """Wait until no build is running or queued; False on timeout."""
-        with self._cond:
-            return self._cond.wait_for(
-                lambda: self._stopping or not (self._pending or self._building), timeout
-            )
+        return self.loop.wait_idle(timeout)
 
-    def _work(self) -> None:
-        while True:
-            with self._cond:
-                self._cond.wait_for(lambda: self._stopping or bool(self._pending))
-                if self._stopping:
-                    return
-                changed = self._pending.take()
-                self._building = True
-            try:
-                self._build(changed)
-            finally:
-                with self._cond:
-                    self._building = False
-                    self._cond.notify_all()
-
-    def _build(self, changed: frozenset[Path] | None) -> None:
-        if changed and not self.quiet:
-            names = sorted(p.name for p in changed)
-            more = f" (+{len(names) - 3} more)" if len(names) > 3 else ""
-            self.log(f"changed: {', '.join(names[:3])}{more}")
-        t0 = time.perf_counter()
-        try:
-            outcome = self.builder(changed)
-        except Exception as exc:
-            self.log("the build crashed:\n" + traceback.format_exc().rstrip())
-            problem = Problem(
-                "goalpath", message=f"the build crashed: {exc!r}", hint="see the terminal"
-            )
-            outcome = BuildOutcome(False, [problem])
-        seconds = outcome.seconds or time.perf_counter() - t0
-        items = [overlay_item(p) for p in outcome.problems]
-        for item in items:
-            self.log(item["text"])
-        verb = "built" if changed is None else "rebuilt"
-        if outcome.ok:
-            if not self.quiet:
-                kept = f" ({outcome.reused} unchanged)" if outcome.reused else ""
-                n = outcome.pages
-                self.log(f"{verb} {n} page{'s' * (n != 1)}{kept} in {seconds:.2f} s")
-        else:
-            errors = sum(p.severity == "error" for p in outcome.problems)
-            self.log(
-                f"build failed ({errors} error{'s' * (errors != 1)}); serving the last good site"
-            )
-        with self._cond:
-            if outcome.ok:
-                self._epoch += 1
-                self._failed = None
-                message = sse("reload", str(self._epoch))
-            else:
-                if not items:
-                    items = [
-                        overlay_item(
-                            Problem("goalpath", message="the build failed without saying why")
-                        )
-                    ]
-                self._failed = items
-                message = sse("problems", json.dumps(self._failed))
-            for q in self._clients:
-                q.put(message)
-
-    # -- live connections ------------------------------------------------------------------
+    def building(self) -> bool:
+        return self.loop.building()
 
     def subscribe(self) -> tuple[queue.Queue[bytes | None], bytes]:
         """Register a live client: its message queue and the greeting to send first."""
-        q: queue.Queue[bytes | None] = queue.Queue()
-        with self._cond:
-            self._clients.add(q)
-            hello = json.dumps({"epoch": self._epoch, "server": self.server_id})
-            first = b"retry: 1000\n\n" + sse("hello", hello)
-            if self._failed is not None:
-                first += sse("problems", json.dumps(self._failed))
-            if self._stopping:
-                q.put(None)
-        return q, first
+        return self.loop.subscribe()
 
     def unsubscribe(self, q: queue.Queue[bytes | None]) -> None:
-        with self._cond:
-            self._clients.discard(q)
+        self.loop.unsubscribe(q)
 
     def host_allowed(self, header: str | None) -> bool:
         """On a loopback bind, only loopback names in ``Host`` (stops DNS rebinding)."""
@@ -580,10 +242,6 @@ class DevServer:
         name = header[1 : header.find("]")] if header.startswith("[") else header.rsplit(":", 1)[0]
         name = name.lower().rstrip(".")
         return name == self.host.lower() or name.endswith(".localhost") or is_loopback(name)
-
-    def building(self) -> bool:
-        with self._cond:
-            return self._building
 
 
 def is_loopback(host: str) -> bool:
@@ -641,7 +299,7 @@ class _Handler(BaseHTTPRequestHandler):
         if path == EVENTS_PATH:
             return self._events(head)
         if path == SCRIPT_PATH:
-            return self._send(200, "text/javascript; charset=utf-8", LIVERELOAD_JS.encode(), head)
+            return self._send(200, "text/javascript; charset=utf-8", LIVERELOAD_JS, head)
         if path.startswith("/__goalpath/"):
             return self._error(404, "No such dev-server endpoint.", head)
         dev = self.dev
