@@ -10,7 +10,8 @@ from typing import Any
 from generator.errors import Problems
 from generator.load.config import SiteConfig
 from generator.load.content import SourceDoc
-from generator.model.site import Site, validate_site
+from generator.model.site import Site
+from generator.model.validate import validate_site
 
 
 def doc(kind: str, ident: str, meta: dict[str, Any]) -> SourceDoc:

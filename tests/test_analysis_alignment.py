@@ -13,7 +13,8 @@ from typing import Any
 from generator.analysis.alignment import alignment_tree
 from generator.errors import Problems
 from generator.load.config import SiteConfig
-from generator.model.site import Site, validate_site
+from generator.model.site import Site
+from generator.model.validate import validate_site
 from tests.sitekit import doc
 from tests.test_model import validate
 

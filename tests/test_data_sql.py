@@ -346,7 +346,7 @@ def test_a_site_reads_the_same_report_date_from_sql_as_from_csv(tmp_path: Path) 
     """The issue's case: SQL gave 1 Nov as the report date where the CSV gave 23 Nov."""
     from generator.analysis.site import resolve_as_of
     from generator.load.config import SiteConfig
-    from generator.model.site import validate_site
+    from generator.model.validate import validate_site
 
     site = validate_site({"goals": [], "paths": []}, SiteConfig(), Problems())
     url = f"sqlite:///{tmp_path / 'site.db'}"

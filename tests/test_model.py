@@ -7,7 +7,8 @@ from pathlib import Path
 from generator.errors import Problems
 from generator.load.config import load_config
 from generator.load.content import discover, read_source
-from generator.model.site import Site, validate_site
+from generator.model.site import Site
+from generator.model.validate import validate_site
 
 
 def validate(root: Path) -> tuple[Site, Problems]:

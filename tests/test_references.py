@@ -10,7 +10,7 @@ import json
 from typing import Any
 
 from generator.cli import main
-from generator.model.references import closest, normalise
+from generator.text import closest, normalise
 from tests.sitekit import MINIMAL_SITE
 from tests.test_cli import run
 

@@ -20,7 +20,8 @@ from ..errors import GoalpathError, Problem, Problems
 from ..load.config import SiteConfig, load_config
 from ..load.content import SourceDoc, discover, read_source
 from ..load.history import GoalHistory
-from ..model.site import Site, check_against_data, validate_site
+from ..model.site import Site
+from ..model.validate import check_against_data, validate_site
 from . import output
 from .memo import BuildMemo, Reader
 

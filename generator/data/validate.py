@@ -8,7 +8,6 @@ described, at most :data:`MAX_PER_COLUMN` per file and column, then one
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ import pandas as pd
 from pandas.api.types import is_bool_dtype, is_datetime64_any_dtype, is_numeric_dtype
 
 from ..errors import Problems
+from ..text import did_you_mean
 from .schema import DATE_DTYPE, TEXT_DTYPE, VERBS, Column, TableSpec
 
 MAX_PER_COLUMN = 20
@@ -99,12 +99,6 @@ def show(text: str, limit: int = 40) -> str:
     if len(text) > limit:
         text = text[: limit - 1] + "…"
     return repr(text)
-
-
-def did_you_mean(name: str, options: Sequence[str]) -> str | None:
-    """``did you mean 'x'?`` for the closest option, or None."""
-    close = difflib.get_close_matches(name, list(options), n=1, cutoff=0.6)
-    return f"did you mean '{close[0]}'?" if close else None
 
 
 def _text(s: pd.Series) -> pd.Series:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -11,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Problems
+from ..text import did_you_mean
+from .toml_lines import line_of, top_line
 
 CONFIG_NAME = "goalpath.toml"
 PERIODS = ("week", "month", "quarter")
@@ -128,40 +129,6 @@ _SCHEMA: dict[str, dict[str, type | tuple[type, ...]]] = {
 _TYPE_WORDS = {str: "text", bool: "true or false", int: "a whole number", dt.date: "a date"}
 
 
-def _did_you_mean(name: str, options: list[str]) -> str | None:
-    """The closest option, ignoring case and ``_`` (``baseURL`` → ``base_url``)."""
-    plain = {o.lower().replace("_", ""): o for o in options}
-    close = difflib.get_close_matches(name.lower().replace("_", ""), list(plain), n=1, cutoff=0.6)
-    return f"did you mean '{plain[close[0]]}'?" if close else None
-
-
-def _line_of(text: str, section: str, key: str | None) -> int | None:
-    """Best-effort line of ``[section]`` or of ``key`` inside it (tomllib keeps no positions)."""
-    lines = text.splitlines()
-    in_section = False
-    for i, raw in enumerate(lines, start=1):
-        s = raw.strip()
-        if s.startswith("["):
-            in_section = s.strip("[] ").split(".")[0] == section
-            if in_section and key is None:
-                return i
-            continue
-        if in_section and key and re.match(rf"{re.escape(key)}\s*=", s):
-            return i
-    return None
-
-
-def _top_line(text: str, key: str) -> int | None:
-    """Line of ``key = …`` before the first ``[section]``."""
-    for i, raw in enumerate(text.splitlines(), start=1):
-        s = raw.strip()
-        if s.startswith("["):
-            return None
-        if re.match(rf"{re.escape(key)}\s*=", s):
-            return i
-    return None
-
-
 _HOME: dict[str, str] = {}
 for _section, _keys in _SCHEMA.items():
     for _key in _keys:
@@ -183,7 +150,7 @@ def _lift_top_level_keys(raw: dict[str, Any], text: str, problems: Problems) -> 
         if key in out:
             continue
         home = _HOME.get(key)
-        line = _top_line(text, key)
+        line = top_line(text, key)
         section = out.setdefault(home, {}) if home is not None else None
         if not isinstance(section, dict):
             problems.warning(
@@ -191,7 +158,7 @@ def _lift_top_level_keys(raw: dict[str, Any], text: str, problems: Problems) -> 
                 f"unknown key '{key}' is ignored",
                 line=line,
                 field=key,
-                hint=_did_you_mean(key, [*_HOME, *_SCHEMA, "sources"])
+                hint=did_you_mean(key, [*_HOME, *_SCHEMA, "sources"])
                 or "keys go under a [section]: see docs/configuration.md",
             )
             continue
@@ -248,8 +215,8 @@ def load_config(root: Path, problems: Problems) -> SiteConfig:
             problems.warning(
                 CONFIG_NAME,
                 f"unknown section [{section}] is ignored",
-                line=_line_of(text, section, None),
-                hint=_did_you_mean(section, [*_SCHEMA, "sources"]),
+                line=line_of(text, section, None),
+                hint=did_you_mean(section, [*_SCHEMA, "sources"]),
             )
             continue
         if not isinstance(body, dict):
@@ -262,9 +229,9 @@ def load_config(root: Path, problems: Problems) -> SiteConfig:
                 problems.warning(
                     CONFIG_NAME,
                     "unknown key is ignored",
-                    line=_line_of(text, section, key),
+                    line=line_of(text, section, key),
                     field=fieldname,
-                    hint=_did_you_mean(key, list(_SCHEMA[section])),
+                    hint=did_you_mean(key, list(_SCHEMA[section])),
                 )
                 continue
             types = expected if isinstance(expected, tuple) else (expected,)
@@ -276,7 +243,7 @@ def load_config(root: Path, problems: Problems) -> SiteConfig:
                 problems.error(
                     CONFIG_NAME,
                     f"must be {word}, got {value!r}",
-                    line=_line_of(text, section, key),
+                    line=line_of(text, section, key),
                     field=fieldname,
                 )
                 continue
@@ -294,7 +261,7 @@ def _load_sources(raw: Any, text: str, problems: Problems) -> dict[str, SqlSourc
         problems.error(CONFIG_NAME, "[sources] must be a section", field="sources")
         return out
     for name, spec in raw.items():
-        line = _line_of(text, "sources", None)
+        line = line_of(text, "sources", None)
         if name not in ("kpis", "learning", "skills"):
             problems.error(
                 CONFIG_NAME,
@@ -367,7 +334,7 @@ def _check_ranges(cfg: SiteConfig, text: str, problems: Problems) -> None:
         problems.error(
             CONFIG_NAME,
             message,
-            line=_line_of(text, section, key),
+            line=line_of(text, section, key),
             field=f"{section}.{key}",
             hint=hint,
         )

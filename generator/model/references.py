@@ -19,9 +19,7 @@ spelling (difflib, ratio ≥ 0.6).
 from __future__ import annotations
 
 import datetime as dt
-import difflib
-import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -29,38 +27,10 @@ import pandas as pd
 
 from ..errors import Problems
 from ..load.content import SourceDoc
-from .site import Site, warning_at
-
-SHOWN_OPTIONS = 6
-"""Ids listed in a hint when none is close."""
-
-
-def normalise(name: str) -> str:
-    """``CRM navigation``, ``crm_navigation`` and ``crm-navigation`` alike."""
-    return re.sub(r"[\s_\-]+", "-", name.strip().casefold())
-
-
-def closest(name: str, options: Iterable[str]) -> str | None:
-    """The option ``name`` probably meant: equal after :func:`normalise`, else the
-    closest spelling; None when nothing is close."""
-    opts = sorted({o for o in options if o})
-    key = normalise(name)
-    same = [o for o in opts if normalise(o) == key]
-    if same:
-        return same[0]
-    by_key = {normalise(o): o for o in opts}
-    # Numbered families (skill-8, skill-28; goal-0198) differ only in their digits: a
-    # different member, not a misspelling.
-    letters = re.sub(r"\d+", "#", key)
-    candidates = [k for k in by_key if re.sub(r"\d+", "#", k) != letters]
-    near = difflib.get_close_matches(key, candidates, n=1, cutoff=0.6)
-    return by_key[near[0]] if near else None
-
-
-def _listing(options: Iterable[str]) -> str:
-    opts = sorted({o for o in options if o})
-    shown = ", ".join(f"'{o}'" for o in opts[:SHOWN_OPTIONS])
-    return shown + (f" and {len(opts) - SHOWN_OPTIONS} more" if len(opts) > SHOWN_OPTIONS else "")
+from ..text import closest, normalise
+from .kpi_references import check_freshness, check_kpi_groups
+from .problems import listing, source_of, warning_at
+from .site import Site
 
 
 def _rows_text(dataset: Any, table: str, rows: np.ndarray) -> str:
@@ -68,10 +38,6 @@ def _rows_text(dataset: Any, table: str, rows: np.ndarray) -> str:
     places = getattr(dataset, "places", {}).get(table)
     where = places.describe(rows) if places is not None else ""
     return f" ({where})" if where else ""
-
-
-def _source(dataset: Any, table: str) -> str:
-    return dataset.sources.get(table) or f"the {table} data"
 
 
 def _report_unknown(
@@ -90,7 +56,7 @@ def _report_unknown(
     have"): a warning at the id they probably meant (content side), else at the data's
     first such row."""
     n = len(rows)
-    source = _source(dataset, table)
+    source = source_of(dataset, table)
     rows_word = "row" if n == 1 else "rows"
     said = f"{source} has {n} {rows_word} with {kind} '{value}'{_rows_text(dataset, table, rows)}"
     target = closest(value, [k for k, _, _ in known])
@@ -108,7 +74,7 @@ def _report_unknown(
     line = None
     if places is not None and places.kind == "line" and len(places.numbers) > int(rows[0]):
         line = int(places.numbers[rows[0]])
-    options = _listing(k for k, _, _ in known)
+    options = listing(k for k, _, _ in known)
     problems.warning(
         source,
         f"{n} {rows_word} name {kind} '{value}', which {which}; "
@@ -245,7 +211,7 @@ def check_skills(site: Site, dataset: Any, problems: Problems) -> None:
                 taught.setdefault(s, pid)
     teams = set(rows["team"].unique()) - {""} if rows is not None and len(rows) else set()
     skills = set(rows["skill"].unique()) if rows is not None and len(rows) else set()
-    source = _source(dataset, "skills")
+    source = source_of(dataset, "skills")
     for goal in site.goals.values():
         m, doc = goal.meta, goal.source
         if not m.skills:
@@ -261,7 +227,7 @@ def check_skills(site: Site, dataset: Any, problems: Problems) -> None:
                     ("target_groups", i),
                     f"no skill records for team '{group}' in {source}; its skills gap "
                     "would show no current level",
-                    f"did you mean '{near}'?" if near else f"teams in {source}: {_listing(teams)}",
+                    f"did you mean '{near}'?" if near else f"teams in {source}: {listing(teams)}",
                 )
         for skill in m.skills:
             if skills and skill not in skills:
@@ -272,9 +238,7 @@ def check_skills(site: Site, dataset: Any, problems: Problems) -> None:
                     ("skills", skill),
                     f"no skill records for '{skill}' in {source}; its gap would show no "
                     "current level",
-                    f"did you mean '{near}'?"
-                    if near
-                    else f"skills in {source}: {_listing(skills)}",
+                    f"did you mean '{near}'?" if near else f"skills in {source}: {listing(skills)}",
                 )
             if skill not in taught:
                 # only the same name written differently: a near spelling is often
@@ -289,130 +253,6 @@ def check_skills(site: Site, dataset: Any, problems: Problems) -> None:
                         f"'{near}'; the page would say no path teaches it",
                         "use one spelling in both files",
                     )
-
-
-# --- KPI data -----------------------------------------------------------------------------
-
-
-def _groups_by_metric(kpis: pd.DataFrame) -> dict[str, set[str]]:
-    if kpis is None or kpis.empty:
-        return {}
-    pairs = kpis[["metric", "group"]].drop_duplicates()
-    out: dict[str, set[str]] = {}
-    for metric, group in pairs.itertuples(index=False):
-        out.setdefault(str(metric), set()).add(str(group))
-    return out
-
-
-def check_kpi_groups(site: Site, dataset: Any, problems: Problems) -> None:
-    """``kpi.group``, cohorts' KPI groups and control groups, for each goal's metric."""
-    by_metric = _groups_by_metric(dataset.kpis)
-    source = _source(dataset, "kpis")
-    reported: set[tuple[str, str, str]] = set()
-    for goal in site.goals.values():
-        m, doc = goal.meta, goal.source
-        metric = m.kpi.metric
-        groups = by_metric.get(metric)
-        if not groups:
-            continue  # no data for the metric at all: kpi.metric's own warning says so
-        named = groups - {""}
-
-        def hint(value: str, groups: set[str] = named, metric: str = metric) -> str:
-            near = closest(value, groups)
-            return (
-                f"did you mean '{near}'?"
-                if near
-                else f"groups with '{metric}' rows: {_listing(groups) or 'none'}"
-            )
-
-        if m.kpi.group and m.kpi.group not in groups:
-            warning_at(
-                problems,
-                doc,
-                ("kpi", "group"),
-                f"{source} has no '{metric}' rows for group '{m.kpi.group}'; the goal would "
-                "show 'no data'",
-                hint(m.kpi.group),
-            )
-        cg = m.monitoring.control_group
-        if cg is not None:
-            found = site.cohort(cg)
-            key = found[1].kpi_group if found else cg
-            anywhere = any(key in g for g in by_metric.values())
-            if key not in groups and (anywhere or found):  # else: an error already
-                warning_at(
-                    problems,
-                    doc,
-                    ("monitoring", "control_group"),
-                    f"{source} has no '{metric}' rows for the control group '{key}'; "
-                    "no difference-in-differences can use it",
-                    hint(key),
-                )
-        # Groups another cohort or the control group reads are not what a typo meant.
-        claimed = {c.kpi_group for pid in goal.paths for c in site.paths[pid].meta.cohorts} | (
-            {_kpi_group_of(site, cg)} if cg else set()
-        )
-        for pid in goal.paths:
-            path = site.paths[pid]
-            for i, c in enumerate(path.meta.cohorts):
-                key = c.kpi_group
-                if key in groups or (pid, c.id, metric) in reported:
-                    continue
-                near = closest(key, named - claimed)
-                if near is None:
-                    # no group spelt like it: a cohort not measured on its own (yet), which
-                    # its impact estimate says in words; not a typo to flag
-                    continue
-                reported.add((pid, c.id, metric))
-                field = ("cohorts", i, "group") if c.group else ("cohorts", i, "id")
-                warning_at(
-                    problems,
-                    path.source,
-                    field,
-                    f"cohort '{c.id}' reads KPI group '{key}', but {source} has no "
-                    f"'{metric}' rows for it (goal '{goal.meta.id}'); the cohort gets no "
-                    "impact estimate",
-                    f"did you mean '{near}'?"
-                    + ("" if c.group else " Set the cohort's group: to its KPI group"),
-                )
-
-
-def check_freshness(site: Site, dataset: Any, problems: Problems, *, as_of: dt.date) -> None:
-    """A goal whose KPI has no observation in the last ``stale_after`` periods."""
-    from ..dates import period_index, period_label
-
-    seen = getattr(dataset, "observed", None)
-    if seen is None or seen.empty:
-        return
-    period = site.config.period
-    # the last observation day per metric, the same from files and SQL
-    latest = dict(zip(seen["metric"].astype(str), seen["last"], strict=True))
-    source = _source(dataset, "kpis")
-    for goal in site.goals.values():
-        m = goal.meta
-        metric = m.kpi.metric
-        last = latest.get(metric)
-        if last is None or pd.isna(last):
-            continue
-        last = min(pd.Timestamp(last), pd.Timestamp(as_of))
-        behind = period_index(as_of, period) - period_index(last, period)
-        if behind <= site.config.stale_after:
-            continue
-        warning_at(
-            problems,
-            goal.source,
-            ("kpi", "metric"),
-            f"the latest '{metric}' figure in {source} is from {period_label(last, period)}, "
-            f"{behind} {period}s before the report date {as_of.isoformat()}; the goal shows "
-            "'stale data'",
-            f"add newer rows to {source}, or set analysis.as_of in goalpath.toml",
-        )
-
-
-def _kpi_group_of(site: Site, ident: str) -> str:
-    """The KPI group a cohort id stands for, or the id itself (a KPI group named directly)."""
-    found = site.cohort(ident)
-    return found[1].kpi_group if found else ident
 
 
 def check_references(site: Site, dataset: Any, problems: Problems, *, as_of: dt.date) -> None:
