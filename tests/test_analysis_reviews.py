@@ -25,13 +25,13 @@ from generator.analysis.reviews import (
     review_periods,
     take_snapshots,
 )
+from generator.build.memo import fresh_reviews
 from generator.charts.review_learning import for_review as learning_chart
 from generator.data import Dataset
 from generator.data.schema import KPIS, LEARNING, SKILLS
 from generator.errors import Problems
 from generator.load.config import SiteConfig, load_config
 from generator.model.site import Site
-from generator.pages.reviews import review_extra
 from tests.sitekit import site_from
 
 D = dt.date
@@ -344,29 +344,29 @@ def test_quarterly_reviews_over_monthly_data() -> None:
     assert q3.summary[0].startswith("In Q3 2026,")
 
 
-def test_review_extra_uses_the_reviews_section(tmp_path) -> None:
+def test_fresh_reviews_use_the_reviews_section(tmp_path) -> None:
     goals = {"sales": FOUR["sales"]}
     rows = [(f"2026-{m:02d}-15", "sales", 100.0 + 10 * m, "") for m in range(1, 11)]
     data = dataset(rows)
     analysis = SimpleNamespace(as_of=D(2026, 10, 31))
-    monthly = review_extra(build_site(goals, review_limit=3), data, analysis)
-    assert [p.review.period.label for p in monthly["reviews"]] == ["2026-08", "2026-09", "2026-10"]
-    assert [p.href for p in monthly["reviews"]][-1] == "reviews/2026-10/"
-    assert (monthly["reviews"][1].older, monthly["reviews"][1].newer) == ("2026-08", "2026-10")
-    links = monthly["review_links"]["sales"]
+    monthly = fresh_reviews(build_site(goals, review_limit=3), data, analysis)
+    assert [p.review.period.label for p in monthly.pages] == ["2026-08", "2026-09", "2026-10"]
+    assert [p.href for p in monthly.pages][-1] == "reviews/2026-10/"
+    assert (monthly.pages[1].older, monthly.pages[1].newer) == ("2026-08", "2026-10")
+    links = monthly.links["sales"]
     assert [x["href"] for x in links] == [
         "reviews/2026-10/",
         "reviews/2026-09/",
         "reviews/2026-08/",
     ]
-    quarterly = review_extra(build_site(goals, review_period="quarter"), data, analysis)
-    assert [p.review.period.label for p in quarterly["reviews"]] == [
+    quarterly = fresh_reviews(build_site(goals, review_period="quarter"), data, analysis)
+    assert [p.review.period.label for p in quarterly.pages] == [
         "2026-Q1",
         "2026-Q2",
         "2026-Q3",
         "2026-Q4",
     ]
-    assert all(p.review.cadence == "quarter" for p in quarterly["reviews"])
+    assert all(p.review.cadence == "quarter" for p in quarterly.pages)
 
 
 # ---------------------------------------------------------------- learning completion

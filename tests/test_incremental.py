@@ -266,21 +266,21 @@ def test_one_goal_edit_rerenders_only_the_pages_that_show_it(tmp_path: Path) -> 
 
 
 def _reviews_now(root: Path, memo: object) -> tuple[str, str]:
-    """(what ``memo`` gives, what a fresh ``review_extra`` gives), as digests."""
+    """(what ``memo`` gives, what fresh reviews give), as digests."""
     from generator.analysis.site import analyse_site
     from generator.build.builder import load_inputs
+    from generator.build.memo import fresh_reviews
     from generator.errors import Problems
-    from generator.pages.reviews import review_extra
 
     inputs = load_inputs(root, Problems())
     assert inputs is not None
     analysis = analyse_site(inputs.site, inputs.dataset, today=TODAY)
     got = memo.get(inputs.site, inputs.dataset, analysis)  # type: ignore[attr-defined]
-    return digest(got), digest(review_extra(inputs.site, inputs.dataset, analysis))
+    return digest(got), digest(fresh_reviews(inputs.site, inputs.dataset, analysis))
 
 
 def test_review_snapshots_are_taken_again_only_for_changed_goals(example: Path) -> None:
-    from generator.pages.reviews import ReviewMemo
+    from generator.build.memo import ReviewMemo
 
     memo = ReviewMemo()
     goals = example / "content/goals"

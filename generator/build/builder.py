@@ -147,7 +147,7 @@ class SiteBuilder:
         self._page_cache: dict[str, tuple[str, str]] = {}
         self._assets: dict[str, bytes] = {}
         self._memo = BuildMemo()
-        from ..pages.reviews import ReviewMemo
+        from .memo import ReviewMemo
 
         self._reviews = ReviewMemo()
         self._history = GoalHistory()
@@ -204,9 +204,10 @@ class SiteBuilder:
         )
 
     def _render(self, inputs: Inputs, timings: dict[str, float]) -> tuple[dict[str, Any], int, int]:
+        from ..pages.context import RenderState
         from ..pages.jobs import build_jobs, job_key
-        from ..pages.views import SECTION_IDS, build_extra, data_files
-        from ..render.jinja import RenderState, render_job, template_problem
+        from ..pages.views import SECTION_IDS, SiteViews, data_files, goal_sparklines, site_sections
+        from ..render.jinja import render_page, template_problem
         from ..render.theme import resolve_theme
         from .assets import collect_assets
 
@@ -223,22 +224,27 @@ class SiteBuilder:
         timings["analyse"] = time.perf_counter() - t
         t = time.perf_counter()
         charts = self._memo.charts(site, analysis)
-        extra = build_extra(site, analysis, charts, SECTION_IDS)
+        sparklines = goal_sparklines(site, analysis)
         timings["chart"] = time.perf_counter() - t
         t = time.perf_counter()
-        extra.update(self._reviews.get(site, inputs.dataset, analysis))
+        reviews = self._reviews.get(site, inputs.dataset, analysis)
         timings["reviews"] = time.perf_counter() - t
         t = time.perf_counter()
+        # a Git checkout: goal pages show their plan's changes
         history = self._history.read(self.root, {g.source.rel: i for i, g in site.goals.items()})
-        if history is not None:  # a Git checkout: goal pages show their plan's changes
-            extra["history"] = history
         timings["history"] = time.perf_counter() - t
+        views = SiteViews(
+            sections=site_sections(SECTION_IDS),
+            sparklines=sparklines,
+            reviews=reviews,
+            history=history or {},
+        )
 
         t = time.perf_counter()
         import jinja2
 
         env, theme_key = self._memo.env(theme)
-        state = RenderState(site, theme, analysis, charts, extra, self._memo.keys)
+        state = RenderState(site, theme, analysis, charts, views, self._memo.keys)
         global_key = self._memo.page_keys(state, theme_key, inputs.dataset, self.today)
         jobs = build_jobs(state)
         files: dict[str, Any] = {}
@@ -253,7 +259,7 @@ class SiteBuilder:
                 reused += 1
             else:
                 try:
-                    html = render_job(env, job)
+                    html = render_page(env, job.template, job.context())
                 except jinja2.TemplateError as exc:
                     errors.append(template_problem(exc, theme))
                     continue

@@ -22,11 +22,14 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..digest import digest, digest_or_random
 from ..errors import Problem, Problems
 from ..load.content import SourceDoc
+
+if TYPE_CHECKING:
+    from ..pages.reviews import ReviewViews
 
 # -- sources --------------------------------------------------------------------------------
 
@@ -121,17 +124,6 @@ def analysis_keys(
 
 
 # -- what a builder keeps between builds -------------------------------------------------------
-
-PER_GOAL_EXTRA = ("sparklines", "review_links", "history")
-"""Entries of ``views.build_extra`` keyed by goal id: a page's key holds only its goal's
-share (``extra:<id>``)."""
-
-OWN_PAGE_EXTRA = ("reviews",)
-"""Entries of the extras that only their own pages read, and those pages list them in
-their ``deps`` (``pages._review_jobs``); every entry in neither tuple is part of every
-page's key. Review pages show goal titles, so keeping them out of the global key is what
-lets a title edit re-render a handful of pages instead of all of them."""
-
 
 def _still_valid(memo: dict[str, tuple[str, Any]], keys: Mapping[str, str]) -> dict[str, Any]:
     """The remembered results whose key is unchanged."""
@@ -239,16 +231,10 @@ class BuildMemo:
 
     def page_keys(self, state: Any, theme_key: str, dataset: Any, today: dt.date | None) -> str:
         """Add the render-time keys to :attr:`keys`; return the key every page shares."""
-        site, extra, k = state.site, state.extra, self.keys
+        site, views, k = state.site, state.views, self.keys
         k["links"] = digest(state.link_map)
         for gid in site.goals:
-            k[f"extra:{gid}"] = digest_or_random(
-                [
-                    (name, v.get(gid) if isinstance(v, Mapping) else v)
-                    for name, v in extra.items()
-                    if name in PER_GOAL_EXTRA
-                ]
-            )
+            k[f"views:{gid}"] = digest_or_random(views.of_goal(gid))
         return digest(
             [
                 site.config,
@@ -257,13 +243,7 @@ class BuildMemo:
                 [(p.meta.id, p.meta.title, p.meta.order, p.meta.nav) for p in site.pages.values()],
                 str(getattr(state.analysis, "as_of", None)),
                 today,
-                digest_or_random(
-                    {
-                        n: v
-                        for n, v in extra.items()
-                        if n not in PER_GOAL_EXTRA and n not in OWN_PAGE_EXTRA
-                    }
-                ),
+                digest_or_random(views.shared()),
             ]
         )
 
@@ -365,3 +345,43 @@ class ReviewSnapshots:
                 )
             )
         return out
+
+
+def reviews_key(site: Any, dataset: Any, as_of: Any) -> str:
+    """A digest of everything the reviews read: config, data, report date, front-matter."""
+    return digest([site.config, dataset.fingerprint, as_of, sorted(meta_keys(site).items())])
+
+
+def fresh_reviews(site: Any, dataset: Any, analysis: Any) -> ReviewViews:
+    """The period reviews computed from scratch (what :class:`ReviewMemo` must equal)."""
+    from ..analysis.reviews import analyse_reviews
+    from ..pages.reviews import review_views
+
+    cfg = site.config
+    reviews = analyse_reviews(
+        site,
+        dataset,
+        as_of=analysis.as_of,
+        cadence=cfg.review_period or cfg.period,
+        limit=cfg.review_limit,
+    )
+    return review_views(site, reviews, reviews_key(site, dataset, analysis.as_of))
+
+
+class ReviewMemo:
+    """The period reviews' pages, computed again only when what they read has changed;
+    then only the goals and paths whose inputs changed get new snapshots
+    (:class:`ReviewSnapshots`)."""
+
+    def __init__(self) -> None:
+        self._last: tuple[str, ReviewViews] | None = None
+        self.snapshots = ReviewSnapshots()
+
+    def get(self, site: Any, dataset: Any, analysis: Any) -> ReviewViews:
+        key = reviews_key(site, dataset, analysis.as_of)
+        if self._last is None or self._last[0] != key:
+            from ..pages.reviews import review_views
+
+            reviews = self.snapshots.reviews(site, dataset, analysis.as_of)
+            self._last = (key, review_views(site, reviews, key))
+        return self._last[1]

@@ -12,8 +12,8 @@ from ..analysis.progress import STATUS_LABELS, STATUS_RANK
 from ..analysis.smart import smart_check
 from ..digest import digest
 from ..model.site import Goal, LearningPath
-from ..render.jinja import PageJob, RenderState
 from ..routes import LATEST_REVIEW, REVIEWS, goal_dir, page_file, path_dir
+from .context import PageJob, RenderState
 
 
 def goal_status(state: RenderState, goal_id: str) -> str:
@@ -129,7 +129,7 @@ def _dashboard_job(state: RenderState) -> PageJob:
         return c
 
     deps = _shown(state, *site.goals.values(), *site.paths.values())
-    deps += _keys(state, *(f"{k}:{g}" for g in site.goals for k in ("goal", "extra")))
+    deps += _keys(state, *(f"{k}:{g}" for g in site.goals for k in ("goal", "views")))
     return PageJob(out, "dashboard.html", ctx, deps, site.config.title)
 
 
@@ -165,8 +165,8 @@ def _goal_job(state: RenderState, goal: Goal) -> PageJob:
             paths=paths,
             cohort_labels={co.id: co.label for lp in paths for co in lp.meta.cohorts},
             charts=state.charts.get(f"goal:{gid}", {}),
-            reviews=state.extra.get("review_links", {}).get(gid, []),
-            history=state.extra.get("history", {}).get(gid),
+            reviews=state.views.reviews.links.get(gid, []),
+            history=state.views.history.get(gid),
             status_labels=STATUS_LABELS,
         )
         return c
@@ -175,7 +175,7 @@ def _goal_job(state: RenderState, goal: Goal) -> PageJob:
     deps = _doc_deps(goal) + _shown(state, *ancestors, *children, *paths)
     shown = [gid, *(a.meta.id for a in ancestors), *goal.children]
     deps += _keys(
-        state, *(f"goal:{g}" for g in shown), "paths", f"skills:{gid}", "links", f"extra:{gid}"
+        state, *(f"goal:{g}" for g in shown), "paths", f"skills:{gid}", "links", f"views:{gid}"
     )
     return PageJob(out, "goal.html", ctx, deps, goal.meta.title)
 
@@ -297,7 +297,7 @@ def _review_jobs(state: RenderState) -> list[PageJob]:
     (the newest again, so a bookmark always shows the current review) and ``reviews/``."""
     from ..digest import digest_or_random
 
-    pages = list(state.extra.get("reviews", []))
+    pages = list(state.views.reviews.pages)
     jobs: list[PageJob] = []
 
     def review_job(out: str, page: Any, latest: bool) -> PageJob:

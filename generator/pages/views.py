@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
-from ..charts.sparkline import sparkline
+from ..charts.sparkline import Sparkline, sparkline
 from ..model.site import Site
 from ..routes import LATEST_REVIEW, goal_dir, path_dir
 from .api import dumps, goals_csv, goals_json
+from .reviews import ReviewViews
 
 SECTIONS = [
     {"id": "timeline", "title": "Timeline", "href": "timeline/"},
@@ -21,7 +24,36 @@ SECTIONS = [
 SECTION_IDS = ["timeline", "alignment", "skills", "reviews"]
 
 
-def build_extra(site: Site, analysis: Any, charts: Any, sections: list[str]) -> dict[str, Any]:
+@dataclass(frozen=True)
+class SiteViews:
+    """What pages show besides a goal's analysis and charts, computed once per build
+    (``build/builder.py``) and read by pages and templates as ``views``."""
+
+    sections: tuple[Mapping[str, str], ...] = ()
+    """The navigation's site sections (``SECTIONS``)."""
+    sparklines: Mapping[str, Sparkline] = field(default_factory=dict)
+    """Goal id → its KPI's sparkline (the dashboard's cards)."""
+    reviews: ReviewViews = field(default_factory=ReviewViews)
+    """Every period review's page and each goal's review links."""
+    history: Mapping[str, Any] = field(default_factory=dict)
+    """Goal id → its plan's changes from Git; empty outside a Git checkout."""
+    search: bool = True
+
+    def of_goal(self, goal_id: str) -> tuple[Any, ...]:
+        """What a goal's own page reads of these (its key ``views:<id>``)."""
+        return (
+            self.sparklines.get(goal_id),
+            self.reviews.links.get(goal_id),
+            self.history.get(goal_id),
+        )
+
+    def shared(self) -> tuple[Any, ...]:
+        """What every page reads of these (part of the key every page shares)."""
+        return (self.sections, self.search)
+
+
+def goal_sparklines(site: Site, analysis: Any) -> dict[str, Sparkline]:
+    """Each goal's last 12 periods as a sparkline, where it has two or more."""
     sparks = {}
     for gid, goal in site.goals.items():
         series = analysis.goals[gid].progress.series
@@ -29,11 +61,11 @@ def build_extra(site: Site, analysis: Any, charts: Any, sections: list[str]) -> 
         s = sparkline(values, goal.meta.kpi.target.value, goal.meta.title)
         if s is not None:
             sparks[gid] = s
-    return {
-        "sections": [s for s in SECTIONS if s["id"] in sections],
-        "sparklines": sparks,
-        "search": True,
-    }
+    return sparks
+
+
+def site_sections(ids: list[str]) -> tuple[Mapping[str, str], ...]:
+    return tuple(s for s in SECTIONS if s["id"] in ids)
 
 
 def _plain(text: str) -> str:

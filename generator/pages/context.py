@@ -1,0 +1,105 @@
+"""What pages render from: the :class:`PageJob` of each output page (where it goes, its
+template, a function building its context, the keys of what it reads) and the
+:class:`RenderState` every page's context starts from."""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..model.site import Site
+from ..render.markdown import RenderedMarkdown, make_parser, render_markdown
+from ..render.theme import Theme
+from ..render.urls import Urls
+from ..routes import content_page_dir, goal_dir, path_dir, review_dir
+from .views import SiteViews
+
+
+@dataclass(frozen=True)
+class PageJob:
+    out: str
+    """Output path inside the site (``goals/x/index.html``)."""
+    template: str
+    context: Callable[[], dict[str, Any]]
+    deps: tuple[str, ...] = ()
+    """Fingerprints of everything the page reads besides the global inputs."""
+    title: str = ""
+
+
+@dataclass
+class RenderState:
+    """What every page may read: the typed site, its analysis, charts, rendered Markdown."""
+
+    site: Site
+    theme: Theme
+    analysis: Any = None
+    charts: Mapping[str, Any] = field(default_factory=dict)
+    views: SiteViews = field(default_factory=lambda: SiteViews())
+    """What pages show besides the analysis and charts (navigation, sparklines, reviews,
+    history), computed once per build."""
+    keys: Mapping[str, str] = field(default_factory=dict)
+    """Content keys of computed inputs for incremental rebuilds (``incremental.py``):
+    ``goal:<id>`` / ``path:<id>`` analyses, ``paths`` (every path file), ``skills``,
+    ``links`` and ``views:<goal id>``. Empty when pages are not cached."""
+    _markdown: dict[str, RenderedMarkdown] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.urls = Urls(self.site.config.base_url)
+        self.md = make_parser(allow_html=self.site.config.allow_html)
+        self.link_map = self._content_link_map()
+
+    def _content_link_map(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for g in self.site.goals.values():
+            out[g.source.rel] = goal_dir(g.meta.id)
+        for p in self.site.paths.values():
+            out[p.source.rel] = path_dir(p.meta.id)
+        for pg in self.site.pages.values():
+            out[pg.source.rel] = content_page_dir(pg.meta.id)
+        return out
+
+    def markdown(self, source_rel: str, body: str, out_rel: str) -> RenderedMarkdown:
+        key = f"{source_rel}\0{out_rel}"
+        if key not in self._markdown:
+            url = self.urls.linker(out_rel)
+            base = posixpath.dirname(source_rel)
+
+            def link(href: str) -> str:
+                path, _, frag = href.partition("#")
+                if "://" in path or path.startswith(("/", "mailto:")) or not path.endswith(".md"):
+                    return href
+                target = posixpath.normpath(posixpath.join(base, path))
+                if target in self.link_map:
+                    return url(self.link_map[target] + (f"#{frag}" if frag else ""))
+                return href
+
+            self._markdown[key] = render_markdown(self.md, body, link)
+        return self._markdown[key]
+
+    def base_context(self, job_out: str, title: str, section: str) -> dict[str, Any]:
+        cfg = self.site.config
+        url = self.urls.linker(job_out)
+        nav = [
+            {"title": p.meta.title, "href": url(content_page_dir(p.meta.id)), "id": p.meta.id}
+            for p in self.site.pages.values()
+            if p.meta.nav
+        ]
+        return {
+            "config": cfg,
+            "site": self.site,
+            "title": title,
+            "section": section,
+            "url": url,
+            "goal_url": lambda goal_id: url(goal_dir(goal_id)),
+            "path_url": lambda path_id: url(path_dir(path_id)),
+            "review_url": lambda label: url(review_dir(label)),
+            "root": self.urls.root_prefix(job_out),
+            "asset": lambda name: url(f"assets/{name}"),
+            "nav_pages": nav,
+            "analysis": self.analysis,
+            "views": self.views,
+            "as_of": getattr(self.analysis, "as_of", None),
+            "out": job_out,
+        }
