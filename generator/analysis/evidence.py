@@ -19,7 +19,7 @@ import datetime as dt
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
@@ -29,6 +29,10 @@ from ..model.schema import GoalMeta, PathMeta
 from .learning import Funnel
 from .progress import GoalProgress
 from .wording import count, p_text
+
+if TYPE_CHECKING:
+    from .impact import ImpactEstimate
+    from .roi import RoiEstimate
 
 Strength = Literal["strong", "moderate", "weak", "none"]
 LEVELS: tuple[tuple[str, str], ...] = (
@@ -141,7 +145,7 @@ def behaviour_signal(
     period: str = "month",
     *,
     direction: str | None = None,
-    headline: Any | None = None,
+    headline: ImpactEstimate | None = None,
 ) -> BehaviourSignal | None:
     """Periods ending before ``start`` vs. periods starting on or after it (the period
     holding ``start`` is left out); None without data on both sides.
@@ -323,11 +327,14 @@ def _signal_strength(s: BehaviourSignal) -> Strength:
     return "moderate" if clear or s.p_value < 0.2 else "weak"
 
 
-def _results(goal: GoalMeta, impact: Any | None, progress: GoalProgress) -> EvidenceLevel:
+def _results(
+    goal: GoalMeta, impact: ImpactEstimate | None, progress: GoalProgress
+) -> EvidenceLevel:
     unit = f" {goal.kpi.unit}" if goal.kpi.unit else ""
-    if impact is not None and getattr(impact, "estimate", None) is not None:
+    est = impact.estimate if impact is not None else None
+    if impact is not None and est is not None:
         sign = 1.0 if goal.kpi.direction == "increase" else -1.0
-        est, lo, hi = impact.estimate, impact.ci_low, impact.ci_high
+        lo, hi = impact.ci_low, impact.ci_high
         good = sign * est > 0
         clear = lo is not None and hi is not None and sign * lo > 0 and sign * hi > 0
         method = (
@@ -363,7 +370,7 @@ def _results(goal: GoalMeta, impact: Any | None, progress: GoalProgress) -> Evid
     )
 
 
-def _roi(roi: Any | None, impact: Any | None, goal: GoalMeta) -> EvidenceLevel:
+def _roi(roi: RoiEstimate | None, impact: ImpactEstimate | None, goal: GoalMeta) -> EvidenceLevel:
     if roi is None or getattr(roi, "roi_pct", None) is None:
         need = []
         if goal.costs is None or goal.costs.total <= 0:
@@ -436,9 +443,9 @@ def evidence_chain(
     paths: Sequence[PathMeta],
     funnel: Funnel | None,
     behaviour: Sequence[BehaviourSignal],
-    impact: Any | None,
+    impact: ImpactEstimate | None,
     progress: GoalProgress,
-    roi: Any | None,
+    roi: RoiEstimate | None,
 ) -> EvidenceChain:
     """The six levels for ``goal`` and the weakest link.
 

@@ -21,7 +21,7 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
@@ -31,6 +31,10 @@ from .learning import completion_counts
 from .periods import complete_through
 from .progress import STATUS_LABELS, STATUS_RANK
 from .wording import count
+
+if TYPE_CHECKING:
+    from ..data.dataset import Dataset
+    from .impact import ImpactEstimate
 
 Movement = Literal["improved", "worsened", "unchanged", "new", "no-data"]
 ATTENTION = ("off-track", "at-risk")
@@ -158,11 +162,11 @@ class Snapshot:
     a None there is a hidden count, not zero). Missing: taken as none enrolled."""
 
 
-def _usable(estimate: Any) -> bool:
+def _usable(estimate: ImpactEstimate) -> bool:
     return estimate.method in ("did", "its") and estimate.estimate is not None
 
 
-def take_snapshots(site: Site, data: Any, days: Sequence[dt.date]) -> list[Snapshot]:
+def take_snapshots(site: Site, data: Dataset, days: Sequence[dt.date]) -> list[Snapshot]:
     """One :class:`Snapshot` per day in ``days`` (in that order).
 
     Status, current value and progress come from ``goal_progress`` as ``analyse_site``
@@ -576,7 +580,7 @@ def summarise(review: Review) -> list[str]:
 
 def analyse_reviews(
     site: Site,
-    data: Any,
+    data: Dataset,
     *,
     as_of: dt.date,
     cadence: str | None = None,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -41,6 +41,11 @@ from .periods import (
 )
 from .progress import GoalProgress, goal_progress
 from .skills import SkillGap, skills_gaps
+
+if TYPE_CHECKING:
+    from ..data.dataset import Dataset
+    from .impact import ImpactEstimate
+    from .roi import RoiEstimate
 
 LEARNING_INDICATORS: Mapping[str, str] = {
     "course_completion": LEADING_COMPLETION,
@@ -75,13 +80,13 @@ class GoalAnalysis:
 
     progress: GoalProgress
     """Status, progress, forecast and summary."""
-    impacts: list[Any]
+    impacts: list[ImpactEstimate]
     """``impact.ImpactEstimate`` per cohort (may be empty)."""
     mde: float | None
     """Smallest detectable effect (KPI units) while no cohort has post-training data."""
-    roi: Any | None
+    roi: RoiEstimate | None
     """``roi.RoiEstimate`` for the best estimate, when costs and benefit_per_unit are given."""
-    best_impact: Any | None
+    best_impact: ImpactEstimate | None
     """The headline estimate, chosen before any result is seen: the cohort-size-weighted
     average over the cohorts of the strongest design (``impact.headline_impact``)."""
     roi_withheld: str | None
@@ -121,7 +126,7 @@ class SiteAnalysis:
     """How many goals have each status."""
 
 
-def resolve_as_of(site: Site, data: Any, today: dt.date | None) -> dt.date:
+def resolve_as_of(site: Site, data: Dataset, today: dt.date | None) -> dt.date:
     """``config.as_of``, else the latest KPI date, else ``today``, else the latest record."""
     if site.config.as_of is not None:
         return site.config.as_of
@@ -139,7 +144,7 @@ def resolve_as_of(site: Site, data: Any, today: dt.date | None) -> dt.date:
     return dt.date.today()
 
 
-def _seen(data: Any) -> pd.DataFrame:
+def _seen(data: Dataset) -> pd.DataFrame:
     """``Dataset.observed`` when the dataset has it (files and SQL), else the raw rows."""
     seen = getattr(data, "observed", None)
     return seen if seen is not None else data.kpis
@@ -152,7 +157,7 @@ def _kpi_agg(site: Site) -> dict[str, str]:
     return agg
 
 
-def kpi_periods(site: Site, data: Any) -> PeriodLookup:
+def kpi_periods(site: Site, data: Dataset) -> PeriodLookup:
     """The KPI table as one value per metric, group and period, summed KPIs per average
     period (``periods.per_average_period``): what the goal pages and the reviews read."""
     agg = _kpi_agg(site)
@@ -340,7 +345,7 @@ def _label(indicator: str) -> str:
 def _leading(
     site: Site,
     goal: Goal,
-    data: Any,
+    data: Dataset,
     periods: PeriodLookup,
     path_results: Mapping[str, PathAnalysis],
     *,
@@ -379,7 +384,7 @@ def _leading(
     return out, kpi_indicators
 
 
-def _analyse_path(site: Site, path: LearningPath, data: Any, as_of: dt.date) -> PathAnalysis:
+def _analyse_path(site: Site, path: LearningPath, data: Dataset, as_of: dt.date) -> PathAnalysis:
     cfg = site.config
     r: PathLearning = path_learning(
         data.learning,
@@ -394,7 +399,7 @@ def _analyse_path(site: Site, path: LearningPath, data: Any, as_of: dt.date) -> 
 def analyse_goal(
     site: Site,
     goal: Goal,
-    data: Any,
+    data: Dataset,
     periods: PeriodLookup,
     path_results: Mapping[str, PathAnalysis],
     *,
@@ -533,7 +538,7 @@ def analyse_goal(
 
 def analyse_site(
     site: Site,
-    data: Any,
+    data: Dataset,
     *,
     today: dt.date | None = None,
     reuse_goals: Mapping[str, GoalAnalysis] | None = None,

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import GoalpathError, Problem, Problems
 from ..load.config import SiteConfig, load_config
@@ -24,6 +24,9 @@ from ..model.site import Site
 from ..model.validate import check_against_data, validate_site
 from . import output
 from .memo import BuildMemo, Reader
+
+if TYPE_CHECKING:
+    from ..data.dataset import Dataset
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +58,7 @@ class Inputs:
 
     config: SiteConfig
     site: Site
-    dataset: Any
+    dataset: Dataset
 
 
 def load_inputs(

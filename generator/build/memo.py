@@ -29,6 +29,14 @@ from ..errors import Problem, Problems
 from ..load.content import SourceDoc
 
 if TYPE_CHECKING:
+    import jinja2
+    
+    from ..analysis.site import SiteAnalysis
+    from ..charts.catalogue import PageCharts, SiteCharts
+    from ..data.dataset import Dataset
+    from ..model.site import Goal, LearningPath, Page, Site
+    from ..pages.context import RenderState
+    from ..render.theme import Theme
     from ..pages.reviews import ReviewViews
 
 # -- sources --------------------------------------------------------------------------------
@@ -84,15 +92,16 @@ def doc_key(doc: SourceDoc) -> str:
     return f"{doc.rel}:{doc.sha}"
 
 
-def meta_keys(site: Any) -> dict[str, str]:
+def meta_keys(site: Site) -> dict[str, str]:
     """Source path → key of its front-matter only: for analyses and for pages that show
     a goal or path without its body (an edit of the prose re-renders just its own page)."""
-    docs = [*site.goals.values(), *site.paths.values(), *site.pages.values()]
+    docs: list[Goal | LearningPath | Page] = [*site.goals.values(), *site.paths.values()]
+    docs += site.pages.values()
     return {d.source.rel: f"{d.source.rel}:{digest(d.source.meta)}" for d in docs}
 
 
 def analysis_keys(
-    site: Any, dataset_fingerprint: str, today: dt.date | None, metas: Mapping[str, str]
+    site: Site, dataset_fingerprint: str, today: dt.date | None, metas: Mapping[str, str]
 ) -> tuple[dict[str, str], dict[str, str]]:
     """(goal id → key, path id → key) for reusing analyses between builds.
 
@@ -140,15 +149,16 @@ class BuildMemo:
         self.keys: dict[str, str] = {}
         self._goals: dict[str, tuple[str, Any]] = {}
         self._paths: dict[str, tuple[str, Any]] = {}
-        self._charts: dict[str, tuple[str, Any]] = {}
+        self._goal_charts: dict[str, tuple[str, PageCharts]] = {}
+        self._path_charts: dict[str, tuple[str, PageCharts]] = {}
         self._env: tuple[str, Any] | None = None
         self.analysed = 0
         """Goals and paths analysed (not reused) by the last build."""
 
     def analyse(
         self,
-        site: Any,
-        dataset: Any,
+        site: Site,
+        dataset: Dataset,
         today: dt.date | None,
         progress: Callable[[int, int], None] | None = None,
     ) -> Any:
@@ -183,7 +193,7 @@ class BuildMemo:
         self.keys = keys
         return analysis
 
-    def charts(self, site: Any, analysis: Any) -> dict[str, Any]:
+    def charts(self, site: Site, analysis: SiteAnalysis) -> SiteCharts:
         """``build_charts``, reusing each goal's and path's charts whose inputs are unchanged.
 
         A page's charts are keyed by its own analysis and by what its charts declare they
@@ -208,17 +218,23 @@ class BuildMemo:
         }
         goal_reads = [goal_inputs[n] for n in sorted(reads_of(GOAL_CHARTS))]
         path_reads = [path_inputs[n] for n in sorted(reads_of(PATH_CHARTS))]
-        chart_keys = {
-            f"goal:{g}": digest([k[f"goal:{g}"], *(read(g) for read in goal_reads)])
-            for g in site.goals
+        goal_keys = {
+            g: digest([k[f"goal:{g}"], *(read(g) for read in goal_reads)]) for g in site.goals
         }
-        for pid in site.paths:
-            chart_keys[f"path:{pid}"] = digest([k[f"path:{pid}"], *(read(pid) for read in path_reads)])
-        charts = build_charts(site, analysis, reuse=_still_valid(self._charts, chart_keys))
-        self._charts = {c: (key, charts[c]) for c, key in chart_keys.items()}
+        path_keys = {
+            p: digest([k[f"path:{p}"], *(read(p) for read in path_reads)]) for p in site.paths
+        }
+        charts = build_charts(
+            site,
+            analysis,
+            reuse_goals=_still_valid(self._goal_charts, goal_keys),
+            reuse_paths=_still_valid(self._path_charts, path_keys),
+        )
+        self._goal_charts = {g: (key, charts.goals[g]) for g, key in goal_keys.items()}
+        self._path_charts = {p: (key, charts.paths[p]) for p, key in path_keys.items()}
         return charts
 
-    def env(self, theme: Any) -> tuple[Any, str]:
+    def env(self, theme: Theme) -> tuple[jinja2.Environment, str]:
         """The Jinja environment (kept while no theme file changes) and the theme's key."""
         from ..render.jinja import make_env
 
@@ -229,7 +245,7 @@ class BuildMemo:
             self._env = (key, make_env(theme))
         return self._env[1], key
 
-    def page_keys(self, state: Any, theme_key: str, dataset: Any, today: dt.date | None) -> str:
+    def page_keys(self, state: RenderState, theme_key: str, dataset: Dataset, today: dt.date | None) -> str:
         """Add the render-time keys to :attr:`keys`; return the key every page shares."""
         site, views, k = state.site, state.views, self.keys
         k["links"] = digest(state.link_map)
@@ -270,7 +286,7 @@ class ReviewSnapshots:
         self.taken = 0
         """Goals whose snapshots the last call took again (not reused)."""
 
-    def reviews(self, site: Any, dataset: Any, as_of: dt.date) -> list[Any]:
+    def reviews(self, site: Site, dataset: Dataset, as_of: dt.date) -> list[Any]:
         """The same reviews as ``analyse_reviews(site, dataset, as_of=…, cadence=…,
         limit=…)`` with the cadence and limit of ``site.config``."""
         from ..analysis.reviews import compare, previous_period, review_periods
@@ -291,7 +307,7 @@ class ReviewSnapshots:
             for p, prev in zip(periods, previous, strict=True)
         ]
 
-    def _snapshots(self, site: Any, dataset: Any, days: list[dt.date]) -> list[Any]:
+    def _snapshots(self, site: Site, dataset: Dataset, days: list[dt.date]) -> list[Any]:
         from dataclasses import replace
 
         from ..analysis.reviews import Snapshot, take_snapshots
@@ -347,12 +363,12 @@ class ReviewSnapshots:
         return out
 
 
-def reviews_key(site: Any, dataset: Any, as_of: Any) -> str:
+def reviews_key(site: Site, dataset: Dataset, as_of: dt.date) -> str:
     """A digest of everything the reviews read: config, data, report date, front-matter."""
     return digest([site.config, dataset.fingerprint, as_of, sorted(meta_keys(site).items())])
 
 
-def fresh_reviews(site: Any, dataset: Any, analysis: Any) -> ReviewViews:
+def fresh_reviews(site: Site, dataset: Dataset, analysis: SiteAnalysis) -> ReviewViews:
     """The period reviews computed from scratch (what :class:`ReviewMemo` must equal)."""
     from ..analysis.reviews import analyse_reviews
     from ..pages.reviews import review_views
@@ -377,7 +393,7 @@ class ReviewMemo:
         self._last: tuple[str, ReviewViews] | None = None
         self.snapshots = ReviewSnapshots()
 
-    def get(self, site: Any, dataset: Any, analysis: Any) -> ReviewViews:
+    def get(self, site: Site, dataset: Dataset, analysis: SiteAnalysis) -> ReviewViews:
         key = reviews_key(site, dataset, analysis.as_of)
         if self._last is None or self._last[0] != key:
             from ..pages.reviews import review_views

@@ -5,14 +5,14 @@ A page's charts are a dict, name → :class:`ChartSpec`, that its template reads
 out; one that returns a list (the leading indicators, a panel per unit) adds
 ``name``, ``name-2``, ``name-3``…
 
-``build_charts`` returns ``"goal:<id>"`` and ``"path:<id>"`` → that page's charts, and
-the site-wide ``"timeline"`` and ``"skills"``. Pure: no files, no HTML.
+``build_charts`` returns :class:`SiteCharts`: each goal's and path's charts and the
+site-wide ones. Pure: no files, no HTML.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from . import funnel, gap, impact, kpi, leading, review_learning, review_progress, skills, timeline
@@ -91,19 +91,40 @@ def review_charts(review: Review) -> dict[str, ChartSpec]:
     return _collect(REVIEW_CHARTS, review)
 
 
+PageCharts = dict[str, ChartSpec]
+"""One page's charts by name, in the page's order."""
+
+
+@dataclass(frozen=True)
+class SiteCharts:
+    """Every page's charts: each goal's and path's, and the site-wide ones."""
+
+    goals: Mapping[str, PageCharts] = field(default_factory=dict)
+    paths: Mapping[str, PageCharts] = field(default_factory=dict)
+    timeline: ChartSpec | None = None
+    """All learning on one calendar (the timeline page)."""
+    skills: ChartSpec | None = None
+    """The site-wide skills gap (the skills page)."""
+
+
 def build_charts(
-    site: Site, analysis: SiteAnalysis, reuse: Mapping[str, Any] | None = None
-) -> dict[str, Any]:
-    """Every page's charts. ``reuse``: ``goal:<id>`` / ``path:<id>`` entries of an earlier
-    build whose inputs the caller knows are unchanged (``build/memo.py``), taken as they are."""
-    old = reuse or {}
-    out: dict[str, Any] = {}
-    for gid, goal in site.goals.items():
-        key = f"goal:{gid}"
-        out[key] = old[key] if key in old else goal_charts(site, goal, analysis)
-    for pid, path in site.paths.items():
-        key = f"path:{pid}"
-        out[key] = old[key] if key in old else path_charts(site, path, analysis)
-    out["timeline"] = timeline.for_site(site, analysis)
-    out["skills"] = skills.for_site(site, analysis)
-    return out
+    site: Site,
+    analysis: SiteAnalysis,
+    reuse_goals: Mapping[str, PageCharts] | None = None,
+    reuse_paths: Mapping[str, PageCharts] | None = None,
+) -> SiteCharts:
+    """Every page's charts. ``reuse_goals`` / ``reuse_paths``: charts of an earlier build
+    whose inputs the caller knows are unchanged (``build/memo.py``), taken as they are."""
+    old_goals, old_paths = reuse_goals or {}, reuse_paths or {}
+    return SiteCharts(
+        goals={
+            gid: old_goals[gid] if gid in old_goals else goal_charts(site, goal, analysis)
+            for gid, goal in site.goals.items()
+        },
+        paths={
+            pid: old_paths[pid] if pid in old_paths else path_charts(site, path, analysis)
+            for pid, path in site.paths.items()
+        },
+        timeline=timeline.for_site(site, analysis),
+        skills=skills.for_site(site, analysis),
+    )

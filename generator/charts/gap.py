@@ -136,7 +136,7 @@ def for_goal(site: Site, goal: Goal, analysis: SiteAnalysis) -> ChartSpec | None
             continue
         cohort = found[1]
         treated = ga.series_by_group.get(cohort.kpi_group)
-        comparison = ga.series_by_group.get(imp.comparison)
+        comparison = ga.series_by_group.get(imp.comparison) if imp.comparison is not None else None
         if treated is None or comparison is None:
             continue
         d = (treated - comparison).dropna()

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from .base import ChartSpec, Table, chart_config, day_of, fill, fmt, period_text, reads, vl_datetime
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from ..analysis.site import SiteAnalysis
     from ..model.site import Goal, Site
 
@@ -88,7 +91,7 @@ def make(
     return ChartSpec(spec, summary, title, table)
 
 
-def panels(leading: Any, period: str) -> list[ChartSpec]:
+def panels(leading: Mapping[str, pd.Series] | None, period: str) -> list[ChartSpec]:
     """One panel per unit, on one time axis: completion (%, a line per cohort), the mean
     score, and each KPI-metric indicator. On one 0–100 axis a 10–14% transfer rate was
     a flat line beside completion and scores."""

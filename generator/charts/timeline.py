@@ -163,7 +163,9 @@ def make(
     return ChartSpec(spec, summary, title, table)
 
 
-def _activity_rows(site: Site, paths: list[LearningPath], analysis: Any) -> list[dict[str, Any]]:
+def _activity_rows(
+    site: Site, paths: list[LearningPath], analysis: SiteAnalysis
+) -> list[dict[str, Any]]:
     """One row per scheduled activity of every cohort, with the share of the cohort who
     completed it (None: no learning data for the cohort, e.g. it has not started)."""
     rows = []

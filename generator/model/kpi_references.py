@@ -6,7 +6,7 @@ observation in the last ``stale_after`` periods before the report date."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -14,6 +14,9 @@ from ..errors import Problems
 from ..text import closest
 from .problems import listing, source_of, warning_at
 from .site import Site
+
+if TYPE_CHECKING:
+    from ..data.dataset import Dataset
 
 
 def _groups_by_metric(kpis: pd.DataFrame) -> dict[str, set[str]]:
@@ -26,7 +29,7 @@ def _groups_by_metric(kpis: pd.DataFrame) -> dict[str, set[str]]:
     return out
 
 
-def check_kpi_groups(site: Site, dataset: Any, problems: Problems) -> None:
+def check_kpi_groups(site: Site, dataset: Dataset, problems: Problems) -> None:
     """``kpi.group``, cohorts' KPI groups and control groups, for each goal's metric."""
     by_metric = _groups_by_metric(dataset.kpis)
     source = source_of(dataset, "kpis")
@@ -99,7 +102,7 @@ def check_kpi_groups(site: Site, dataset: Any, problems: Problems) -> None:
                 )
 
 
-def check_freshness(site: Site, dataset: Any, problems: Problems, *, as_of: dt.date) -> None:
+def check_freshness(site: Site, dataset: Dataset, problems: Problems, *, as_of: dt.date) -> None:
     """A goal whose KPI has no observation in the last ``stale_after`` periods."""
     from ..dates import period_index, period_label
 

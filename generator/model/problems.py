@@ -5,11 +5,14 @@ adds a problem at a field's file:line:column."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import Problems
 from ..load.content import FieldPath, SourceDoc, dotted
 from ..text import did_you_mean
+
+if TYPE_CHECKING:
+    from ..data.dataset import Dataset
 
 _MESSAGES = {
     "missing": "required field is missing",
@@ -102,6 +105,6 @@ def _at(add: Any, doc: SourceDoc, path: FieldPath, message: str, hint: str | Non
     )
 
 
-def source_of(dataset: Any, table: str) -> str:
+def source_of(dataset: Dataset, table: str) -> str:
     """The file (or SQL source) a data table came from, as messages name it."""
     return str(dataset.sources.get(table) or f"the {table} data")

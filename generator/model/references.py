@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -32,8 +32,11 @@ from .kpi_references import check_freshness, check_kpi_groups
 from .problems import listing, source_of, warning_at
 from .site import Site
 
+if TYPE_CHECKING:
+    from ..data.dataset import Dataset
 
-def _rows_text(dataset: Any, table: str, rows: np.ndarray) -> str:
+
+def _rows_text(dataset: Dataset, table: str, rows: np.ndarray) -> str:
     """``data/learning.csv has 46 rows with`` … ``(lines 12, 15, 18 …)`` pieces."""
     places = getattr(dataset, "places", {}).get(table)
     where = places.describe(rows) if places is not None else ""
@@ -42,7 +45,7 @@ def _rows_text(dataset: Any, table: str, rows: np.ndarray) -> str:
 
 def _report_unknown(
     problems: Problems,
-    dataset: Any,
+    dataset: Dataset,
     table: str,
     *,
     kind: str,
@@ -92,7 +95,7 @@ def _path_docs(site: Site) -> dict[str, Any]:
     return {pid: p for pid, p in site.paths.items()}
 
 
-def check_learning(site: Site, dataset: Any, problems: Problems) -> None:
+def check_learning(site: Site, dataset: Dataset, problems: Problems) -> None:
     """Paths, cohorts and activities named by learning records."""
     rows = dataset.learning
     if rows is None or rows.empty:
@@ -201,7 +204,7 @@ def check_learning(site: Site, dataset: Any, problems: Problems) -> None:
 # --- skills data --------------------------------------------------------------------------
 
 
-def check_skills(site: Site, dataset: Any, problems: Problems) -> None:
+def check_skills(site: Site, dataset: Dataset, problems: Problems) -> None:
     """Teams and skills goals name, against the skills inventory and the paths."""
     rows = dataset.skills
     taught: dict[str, str] = {}
@@ -255,7 +258,7 @@ def check_skills(site: Site, dataset: Any, problems: Problems) -> None:
                     )
 
 
-def check_references(site: Site, dataset: Any, problems: Problems, *, as_of: dt.date) -> None:
+def check_references(site: Site, dataset: Dataset, problems: Problems, *, as_of: dt.date) -> None:
     """Every check of this module (see the module docstring); none against a table
     that could not be read at all (its own error says why)."""
     unreadable: frozenset[str] = getattr(dataset, "unreadable", frozenset())

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
@@ -20,6 +20,9 @@ from ..text import did_you_mean, slugify
 from .problems import error_at, friendly, warning_at
 from .schema import SLUG_RE, Activity, Cohort, GoalMeta, PageMeta, PathMeta
 from .site import RESERVED_PAGE_IDS, Goal, LearningPath, Page, Site
+
+if TYPE_CHECKING:
+    from ..data.dataset import Dataset
 
 
 def _known_fields(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
@@ -339,7 +342,7 @@ def _check_cycle(
 
 
 def check_against_data(
-    site: Site, dataset: Any, problems: Problems, as_of: dt.date | None = None
+    site: Site, dataset: Dataset, problems: Problems, as_of: dt.date | None = None
 ) -> None:
     """Content references that only the data can confirm: groups, metrics, activities.
 

@@ -10,9 +10,15 @@ import csv
 import io
 import json
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..model.site import Site
+
+if TYPE_CHECKING:
+    from ..analysis.impact import ImpactEstimate
+    from ..analysis.learning import Funnel
+    from ..analysis.roi import RoiEstimate
+    from ..analysis.site import SiteAnalysis
 
 
 def _num(v: Any) -> float | int | None:
@@ -35,7 +41,7 @@ def _date(v: Any) -> str | None:
     return v.isoformat()[:10] if hasattr(v, "isoformat") else str(v)
 
 
-def impact_json(imp: Any) -> dict[str, Any]:
+def impact_json(imp: ImpactEstimate) -> dict[str, Any]:
     return {
         "cohort": imp.cohort,
         "method": imp.method,
@@ -64,7 +70,7 @@ def impact_json(imp: Any) -> dict[str, Any]:
     }
 
 
-def funnel_json(f: Any) -> dict[str, Any]:
+def funnel_json(f: Funnel) -> dict[str, Any]:
     if getattr(f, "suppressed", False):
         return {"suppressed": True}
     return {
@@ -78,7 +84,7 @@ def funnel_json(f: Any) -> dict[str, Any]:
     }
 
 
-def roi_json(roi: Any) -> dict[str, Any] | None:
+def roi_json(roi: RoiEstimate | None) -> dict[str, Any] | None:
     if roi is None:
         return None
     return {
@@ -94,7 +100,7 @@ def roi_json(roi: Any) -> dict[str, Any] | None:
     }
 
 
-def goals_json(site: Site, analysis: Any) -> list[dict[str, Any]]:
+def goals_json(site: Site, analysis: SiteAnalysis) -> list[dict[str, Any]]:
     out = []
     for gid, goal in site.goals.items():
         ga = analysis.goals[gid]

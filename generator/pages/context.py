@@ -7,14 +7,18 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from ..charts.catalogue import SiteCharts
 from ..model.site import Site
 from ..render.markdown import RenderedMarkdown, make_parser, render_markdown
 from ..render.theme import Theme
 from ..render.urls import Urls
 from ..routes import content_page_dir, goal_dir, path_dir, review_dir
 from .views import SiteViews
+
+if TYPE_CHECKING:
+    from ..analysis.site import SiteAnalysis
 
 
 @dataclass(frozen=True)
@@ -34,8 +38,8 @@ class RenderState:
 
     site: Site
     theme: Theme
-    analysis: Any = None
-    charts: Mapping[str, Any] = field(default_factory=dict)
+    analysis: SiteAnalysis | None = None
+    charts: SiteCharts = field(default_factory=lambda: SiteCharts())
     views: SiteViews = field(default_factory=lambda: SiteViews())
     """What pages show besides the analysis and charts (navigation, sparklines, reviews,
     history), computed once per build."""

@@ -6,7 +6,7 @@ incremental rebuild that skips a page never pays for its context.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..analysis.progress import STATUS_LABELS, STATUS_RANK
 from ..analysis.smart import smart_check
@@ -14,6 +14,10 @@ from ..digest import digest
 from ..model.site import Goal, LearningPath
 from ..routes import LATEST_REVIEW, REVIEWS, goal_dir, page_file, path_dir
 from .context import PageJob, RenderState
+
+if TYPE_CHECKING:
+    from ..model.site import Page
+    from .reviews import ReviewPage
 
 
 def goal_status(state: RenderState, goal_id: str) -> str:
@@ -71,7 +75,7 @@ def build_jobs(state: RenderState) -> list[PageJob]:
     for page in site.pages.values():
         out = f"{page.meta.id}/index.html"
 
-        def ctx(page: Any = page, out: str = out) -> dict[str, Any]:
+        def ctx(page: Page = page, out: str = out) -> dict[str, Any]:
             c = state.base_context(out, page.meta.title, "page")
             c["page"] = page
             c["body"] = state.markdown(page.source.rel, page.source.body, out)
@@ -124,7 +128,6 @@ def _dashboard_job(state: RenderState) -> PageJob:
             ],
             departments=sorted({g.meta.department for g in goals if g.meta.department}),
             tags=sorted({t for g in goals for t in g.meta.tags}),
-            chart=state.charts.get("dashboard"),
         )
         return c
 
@@ -164,7 +167,7 @@ def _goal_job(state: RenderState, goal: Goal) -> PageJob:
             children=[(ch, goal_status(state, ch.meta.id)) for ch in children],
             paths=paths,
             cohort_labels={co.id: co.label for lp in paths for co in lp.meta.cohorts},
-            charts=state.charts.get(f"goal:{gid}", {}),
+            charts=state.charts.goals.get(gid, {}),
             reviews=state.views.reviews.links.get(gid, []),
             history=state.views.history.get(gid),
             status_labels=STATUS_LABELS,
@@ -204,7 +207,7 @@ def _path_job(state: RenderState, path: LearningPath) -> PageJob:
             goals=[(g, goal_status(state, g.meta.id)) for g in goals],
             pa=pa,
             cohort_labels={co.id: co.label for co in path.meta.cohorts},
-            charts=state.charts.get(f"path:{pid}", {}),
+            charts=state.charts.paths.get(pid, {}),
             status_labels=STATUS_LABELS,
             total_hours=sum(a.hours or 0 for a in path.meta.activities),
         )
@@ -258,7 +261,7 @@ def _overview_jobs(state: RenderState) -> list[PageJob]:
                 rows.append({"path": p, "cohort": co, "end": p.cohort_end(co)})
         rows.sort(key=lambda r: (r["cohort"].start, r["path"].meta.id))
         c.update(
-            chart=state.charts.get("timeline"),
+            chart=state.charts.timeline,
             rows=rows,
             goals=sorted(site.goals.values(), key=lambda g: g.deadline),
             dates=_goal_dates(state),
@@ -281,7 +284,7 @@ def _overview_jobs(state: RenderState) -> list[PageJob]:
         out = "skills/index.html"
         c = state.base_context(out, "Skills", "skills")
         gaps = list(state.analysis.skills) if state.analysis is not None else []
-        c.update(chart=state.charts.get("skills"), gaps=gaps)
+        c.update(chart=state.charts.skills, gaps=gaps)
         return c
 
     deps = _all_docs(state)
@@ -293,14 +296,14 @@ def _overview_jobs(state: RenderState) -> list[PageJob]:
 
 
 def _review_jobs(state: RenderState) -> list[PageJob]:
-    """``reviews/<period>/`` per review (``review_views.ReviewPage``), ``reviews/latest/``
+    """``reviews/<period>/`` per review (``reviews.ReviewPage``), ``reviews/latest/``
     (the newest again, so a bookmark always shows the current review) and ``reviews/``."""
     from ..digest import digest_or_random
 
     pages = list(state.views.reviews.pages)
     jobs: list[PageJob] = []
 
-    def review_job(out: str, page: Any, latest: bool) -> PageJob:
+    def review_job(out: str, page: ReviewPage | None, latest: bool) -> PageJob:
         title = f"Review: {page.review.period.title}" if page else "Review"
 
         def ctx() -> dict[str, Any]:

@@ -5,15 +5,19 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..charts.sparkline import Sparkline, sparkline
 from ..model.site import Site
 from ..routes import LATEST_REVIEW, goal_dir, path_dir
 from .api import dumps, goals_csv, goals_json
 from .reviews import ReviewViews
+
+if TYPE_CHECKING:
+    from ..analysis.site import SiteAnalysis
+    from .context import RenderState
 
 SECTIONS = [
     {"id": "timeline", "title": "Timeline", "href": "timeline/"},
@@ -52,7 +56,7 @@ class SiteViews:
         return (self.sections, self.search)
 
 
-def goal_sparklines(site: Site, analysis: Any) -> dict[str, Sparkline]:
+def goal_sparklines(site: Site, analysis: SiteAnalysis) -> dict[str, Sparkline]:
     """Each goal's last 12 periods as a sparkline, where it has two or more."""
     sparks = {}
     for gid, goal in site.goals.items():
@@ -72,7 +76,9 @@ def _plain(text: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"[#*_`>|\[\]()]", " ", text)).strip()
 
 
-def search_records(site: Site, linker: Any, analysis: Any) -> list[dict[str, str]]:
+def search_records(
+    site: Site, linker: Callable[[str], str], analysis: SiteAnalysis
+) -> list[dict[str, str]]:
     """One record per goal, path and page: what the search box matches against."""
     out = []
     for gid, g in site.goals.items():
@@ -145,7 +151,7 @@ def search_index_js(records: list[dict[str, str]]) -> str:
     return f"window.GOALPATH_SEARCH = {payload};\n"
 
 
-def data_files(site: Site, analysis: Any, state: Any) -> dict[str, str]:
+def data_files(site: Site, analysis: SiteAnalysis, state: RenderState) -> dict[str, str]:
     goals = goals_json(site, analysis)
     # hrefs relative to the site root; the search script prefixes the page's own root.
     root_linker = state.urls.linker("index.html")
