@@ -276,3 +276,22 @@ def test_example_site_builds_without_errors_and_links_resolve(tmp_path):
     assert matched, (bands, order)
     for name in matched:
         assert bands[name] == palette[order[name] % len(palette)], name
+
+
+def test_the_public_api_is_sorted_complete_and_lazy() -> None:
+    """``generator.__all__``: sorted, every name there, and ``import generator`` loads
+    no stage (pandas, Altair) until a name is used."""
+    import subprocess
+    import sys
+
+    import generator
+
+    assert generator.__all__ == sorted(generator.__all__)
+    for name in generator.__all__:
+        assert getattr(generator, name) is not None, name
+    assert generator.SiteBuilder.__module__ == "generator.build.builder"
+    with pytest.raises(AttributeError):
+        _ = generator.no_such_name  # type: ignore[attr-defined]
+    code = "import sys, generator; print('pandas' in sys.modules, 'altair' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "False"]
