@@ -22,3 +22,11 @@ def make_site(tmp_path: Path) -> Callable[..., Path]:
         return write_site(tmp_path / "site", merged)
 
     return make
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite tests/sites/<case>/expected/ from the current build (then review git diff)",
+    )
