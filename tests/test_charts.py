@@ -145,3 +145,22 @@ def test_the_extending_recipe_adds_a_chart(tmp_path: Path, monkeypatch: pytest.M
     assert {"cohort": "North team", "what": "Planned", "people": 8} in rows
     assert {"cohort": "North team", "what": "Enrolled", "people": 8} in rows
     assert '<figcaption class="chart-title">Cohort sizes</figcaption>' in page
+
+
+def test_chart_colours_have_one_home() -> None:
+    """Every chart colour is written in charts/palette.py, and the ones the theme names
+    too (``--ink``, ``--on-track``…) are the same there and in style.css."""
+    from generator.charts import palette
+
+    charts = REPO / "generator" / "charts"
+    for module in sorted(charts.glob("*.py")):
+        if module.name != "palette.py":
+            found = re.findall(r"#[0-9a-fA-F]{6}\b", module.read_text(encoding="utf-8"))
+            assert found == [], f"{module.name}: colours {found}; name them in palette.py"
+    css = (REPO / "themes/default/static/style.css").read_text(encoding="utf-8")
+    root = css[css.index(":root {") : css.index("}", css.index(":root {"))]
+    declared = dict(re.findall(r"--([a-z-]+):\s*(#[0-9a-f]{6})", root))
+    for name, colour in palette.CSS_NAMES.items():
+        assert declared.get(name) == colour, (
+            f"--{name} is {declared.get(name)}, charts use {colour}"
+        )

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..analysis.wording import id_words
+from .palette import GRID, INK, MUTED
 
 if TYPE_CHECKING:
     from ..model.site import Goal, Site
@@ -62,12 +63,12 @@ def chart_config() -> dict[str, Any]:
         # transparent, so a chart wider than a phone shows the frame's scroll shadows
         "background": None,
         "view": {"stroke": None},
-        "axis": {"labelColor": "#5b6576", "titleColor": "#5b6576", "gridColor": "#eceff3"},
+        "axis": {"labelColor": MUTED, "titleColor": MUTED, "gridColor": GRID},
         # Cohort names run to ~35 characters: the default 160 px limit cut them off.
         "legend": {
             "orient": "bottom",
-            "labelColor": "#1d2430",
-            "titleColor": "#5b6576",
+            "labelColor": INK,
+            "titleColor": MUTED,
             "labelLimit": 280,
         },
     }
@@ -113,7 +114,7 @@ def row_titles(chart: Any, y: Any, text: str, limit: str = "width") -> Any:
         baseline="top",
         dy=3,
         fontSize=11,
-        color="#1d2430",
+        color=INK,
         limit={"expr": limit},
     ).encode(x=alt.value(0), y=y, text=text)
 

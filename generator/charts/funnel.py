@@ -7,6 +7,7 @@ import functools
 from typing import TYPE_CHECKING, Any
 
 from .base import ChartSpec, Table, chart_config, fill, reads, rows_high
+from .palette import INK
 
 if TYPE_CHECKING:
     from ..analysis.site import SiteAnalysis
@@ -48,7 +49,7 @@ def _template() -> dict[str, Any]:
             alt.Tooltip("rate:N", title="Share of enrolled"),
         ]
     )
-    labels = base.mark_text(align="left", dx=4, fontSize=11, color="#1d2430").encode(text="rate:N")
+    labels = base.mark_text(align="left", dx=4, fontSize=11, color=INK).encode(text="rate:N")
     spec: dict[str, Any] = (
         alt.layer(bars, labels).properties(width="container", height=FUNNEL_BAR).to_dict()
     )

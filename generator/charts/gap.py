@@ -7,7 +7,7 @@ import functools
 from typing import TYPE_CHECKING, Any
 
 from .base import ChartSpec, Table, chart_config, day_of, fill, fmt, period_text, reads
-from .palette import SERIES_COLOURS
+from .palette import INK, SERIES_COLOURS
 
 if TYPE_CHECKING:
     from ..analysis.site import SiteAnalysis
@@ -39,11 +39,7 @@ def _template() -> dict[str, Any]:
         scale=alt.Scale(range=list(SERIES_COLOURS[1:])),
         legend=alt.Legend(orient="bottom", columns=1, symbolType="circle", symbolOpacity=1),
     )
-    zero = (
-        alt.Chart(alt.Data(name="zero"))
-        .mark_rule(color="#1d2430", strokeDash=[3, 3])
-        .encode(y="y:Q")
-    )
+    zero = alt.Chart(alt.Data(name="zero")).mark_rule(color=INK, strokeDash=[3, 3]).encode(y="y:Q")
     effect_band = (
         alt.Chart(alt.Data(name="effects"))
         .mark_rect(opacity=0.15)

@@ -8,6 +8,7 @@ import functools
 from typing import TYPE_CHECKING, Any
 
 from .base import ChartSpec, Table, chart_config, fill, fmt, reads, row_titles, series_name
+from .palette import ACCENT, GROUP_COLOURS, INK
 
 if TYPE_CHECKING:
     from ..analysis.site import SiteAnalysis
@@ -43,7 +44,7 @@ def _template() -> dict[str, Any]:
             color=alt.Color(
                 "group:N",
                 title=None,
-                scale=alt.Scale(range=["#2356a8", "#8a94a6", "#c98500", "#8a5cc2"]),
+                scale=alt.Scale(range=list(GROUP_COLOURS)),
                 # one group a line: a row of long group names made the panel wider than its plot
                 legend=alt.Legend(columns=1),
             ),
@@ -66,12 +67,12 @@ def _template() -> dict[str, Any]:
         scale=alt.Scale(paddingInner=0, paddingOuter=0),
     )
     est = alt.Chart(alt.Data(name="estimates"))
-    interval = est.mark_rule(strokeWidth=3, color="#2356a8", yOffset=7).encode(
+    interval = est.mark_rule(strokeWidth=3, color=ACCENT, yOffset=7).encode(
         y=cohort,
         x=alt.X("ci_low:Q", title="Effect of training (KPI units, 95% CI)"),
         x2="ci_high:Q",
     )
-    point = est.mark_point(filled=True, size=90, color="#2356a8", yOffset=7).encode(
+    point = est.mark_point(filled=True, size=90, color=ACCENT, yOffset=7).encode(
         y=cohort,
         x="estimate:Q",
         tooltip=[
@@ -84,11 +85,7 @@ def _template() -> dict[str, Any]:
         ],
     )
     name = row_titles(est, alt.Y("cohort:N", bandPosition=0, axis=None), "cohort:N")
-    zero = (
-        alt.Chart(alt.Data(name="zero"))
-        .mark_rule(color="#1d2430", strokeDash=[3, 3])
-        .encode(x="x:Q")
-    )
+    zero = alt.Chart(alt.Data(name="zero")).mark_rule(color=INK, strokeDash=[3, 3]).encode(x="x:Q")
     right = alt.layer(zero, interval, point, name).properties(
         width=300, height=alt.Step(42), title="Estimated effect"
     )

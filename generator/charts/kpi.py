@@ -18,7 +18,7 @@ from .base import (
     series_name,
     words,
 )
-from .palette import NO_SERIES_COLOUR, SERIES_COLOURS
+from .palette import BAND, GREEN, GREY, INK, MUTED, NO_SERIES_COLOUR, SERIES_COLOURS
 
 if TYPE_CHECKING:
     from ..analysis.site import SiteAnalysis
@@ -44,12 +44,12 @@ def _template() -> dict[str, Any]:
     )
     band = (
         alt.Chart(alt.Data(name="forecast"))
-        .mark_area(opacity=0.18, color="#7f8aa0")
+        .mark_area(opacity=0.18, color=BAND)
         .encode(x=x, y="low:Q", y2="high:Q")
     )
     forecast = (
         alt.Chart(alt.Data(name="forecast"))
-        .mark_line(strokeDash=[2, 3], color="#5b6576")
+        .mark_line(strokeDash=[2, 3], color=MUTED)
         .encode(
             x=x,
             y="value:Q",
@@ -84,14 +84,14 @@ def _template() -> dict[str, Any]:
             baseline="top",
             dx=3,
             fontSize=10,
-            color="#5b6576",
+            color=MUTED,
             limit={"expr": "max(90, width * 0.45)"},
         )
         .encode(x=x, y=alt.value({"expr": "3 + 13 * datum.stagger"}), text="short:N")
     )
     expected = (
         alt.Chart(alt.Data(name="expected"))
-        .mark_line(strokeDash=[6, 4], color="#1d2430", opacity=0.55)
+        .mark_line(strokeDash=[6, 4], color=INK, opacity=0.55)
         .encode(
             x=x,
             y="value:Q",
@@ -109,14 +109,14 @@ def _template() -> dict[str, Any]:
             color=alt.Color(
                 "kind:N",
                 legend=None,
-                scale=alt.Scale(domain=["Baseline", "Target"], range=["#8a94a6", "#1e7d46"]),
+                scale=alt.Scale(domain=["Baseline", "Target"], range=[GREY, GREEN]),
             ),
             tooltip=[alt.Tooltip("kind:N", title=" "), alt.Tooltip("value:Q", format=".3~g")],
         )
     )
     ref_labels = (
         alt.Chart(alt.Data(name="refs"))
-        .mark_text(align="right", baseline="bottom", dy=-2, fontSize=11, color="#5b6576")
+        .mark_text(align="right", baseline="bottom", dy=-2, fontSize=11, color=MUTED)
         .encode(y="value:Q", x=alt.value("width"), text="label:N")
     )
     actual = (

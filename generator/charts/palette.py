@@ -1,33 +1,70 @@
-"""The colours charts draw with, by meaning."""
+"""The colours charts draw with, by meaning: the one place a chart's colour is written.
+
+The names match the theme's CSS custom properties where the two mean the same
+(``style.css``: ``--ink``, ``--muted``, ``--accent``, ``--on-track``, ``--off-track``,
+``--achieved``); ``tests/test_charts.py`` keeps them equal. ``at-risk`` is the one
+deliberate difference: marks use a lighter amber (#c98500) than text, whose
+``--at-risk`` (#9a6300) needs 4.5:1 contrast on white.
+"""
 
 from __future__ import annotations
 
-STATUS_COLOURS = {
-    "on-track": "#1e7d46",
-    "at-risk": "#c98500",
-    "off-track": "#b3261e",
-    "achieved": "#1b5e9e",
-    "not-started": "#8a94a6",
-    "no-data": "#8a94a6",
-    "stale": "#8a94a6",
-}
+INK = "#1d2430"
+"""Text, reference lines, the first series."""
+MUTED = "#5b6576"
+"""Axis labels and titles, secondary lines and labels."""
+GREY = "#8a94a6"
+"""No status, baselines, links between then and now."""
+GRID = "#eceff3"
+"""Grid lines, empty cells."""
+BAND = "#7f8aa0"
+"""The forecast's band."""
+ACCENT = "#2356a8"
+"""Estimates, bars, the trained group."""
+GREEN = "#1e7d46"
+AMBER = "#c98500"
+RED = "#b3261e"
+BLUE = "#1b5e9e"
+VIOLET = "#8a5cc2"
+TEAL = "#0f8a8a"
+LEAF = "#4f9d69"
 
+STATUS_COLOURS = {
+    "on-track": GREEN,
+    "at-risk": AMBER,
+    "off-track": RED,
+    "achieved": BLUE,
+    "not-started": GREY,
+    "no-data": GREY,
+    "stale": GREY,
+}
 
 KIND_COLOURS = {
-    "course": "#2356a8",
-    "workshop": "#c98500",
-    "practice": "#1e7d46",
-    "on-the-job": "#4f9d69",
-    "reflection": "#8a5cc2",
-    "assessment": "#b3261e",
-    "coaching": "#0f8a8a",
+    "course": ACCENT,
+    "workshop": AMBER,
+    "practice": GREEN,
+    "on-the-job": LEAF,
+    "reflection": VIOLET,
+    "assessment": RED,
+    "coaching": TEAL,
 }
 
-
-SERIES_COLOURS = ("#1d2430", "#2356a8", "#c98500", "#8a5cc2", "#0f8a8a")
+SERIES_COLOURS = (INK, ACCENT, AMBER, VIOLET, TEAL)
 """The KPI chart's line colours, by series order; a cohort's training band takes its
 line's colour, so band and line read as one cohort."""
 
+GROUP_COLOURS = (ACCENT, GREY, AMBER, VIOLET)
+"""The impact chart's groups: the trained group first, its comparison grey."""
 
-NO_SERIES_COLOUR = "#8a94a6"
+NO_SERIES_COLOUR = GREY
 """A training band whose cohort has no KPI line of its own."""
+
+CSS_NAMES = {
+    "ink": INK,
+    "muted": MUTED,
+    "accent": ACCENT,
+    "on-track": GREEN,
+    "off-track": RED,
+    "achieved": BLUE,
+}
+"""Theme custom properties (``--<name>`` in ``style.css``) that must equal these."""

@@ -8,6 +8,7 @@ from typing import Any
 
 from ..analysis.reviews import Review
 from .base import ChartSpec, Table, chart_config, fill, pct_text, row_titles
+from .palette import ACCENT, INK
 
 LEARNING_ROW = 40
 """Pixels per path: its title and "+N completed" on top, the bar below."""
@@ -30,18 +31,18 @@ def _template() -> dict[str, Any]:
         alt.Tooltip("label:N", title="This period"),
     ]
     base = alt.Chart(alt.Data(name="paths"))
-    bars = base.mark_bar(color="#2356a8", cornerRadiusEnd=3, height=12, yOffset=8).encode(
+    bars = base.mark_bar(color=ACCENT, cornerRadiusEnd=3, height=12, yOffset=8).encode(
         y=y,
         x=alt.X(
             "now:Q", title="Enrolled learners who completed (%)", scale=alt.Scale(domain=[0, 100])
         ),
         tooltip=tooltip,
     )
-    before = base.mark_tick(color="#1d2430", thickness=2, size=18, yOffset=8).encode(
+    before = base.mark_tick(color=INK, thickness=2, size=18, yOffset=8).encode(
         y=y, x=alt.X("then:Q"), tooltip=tooltip
     )
     titles = row_titles(base, top, "path:N", limit="max(60, width - 100)")
-    text = dict(baseline="top", dy=3, fontSize=11, color="#1d2430")
+    text = dict(baseline="top", dy=3, fontSize=11, color=INK)
     added = base.mark_text(align="right", **text).encode(
         y=top, x=alt.value("width"), text="label:N"
     )

@@ -9,7 +9,7 @@ from typing import Any
 from ..analysis.progress import ATTENTION_ORDER, STATUS_LABELS
 from ..analysis.reviews import Review
 from .base import ChartSpec, Table, chart_config, fill, pct_text, row_titles
-from .palette import STATUS_COLOURS
+from .palette import GREY, INK, MUTED, STATUS_COLOURS
 
 _SHOWN_RANGE = (-50.0, 150.0)
 """Progress (%) outside this range is drawn at its edge (the table has the real value)."""
@@ -47,7 +47,7 @@ def _template() -> dict[str, Any]:
     ]
     refs = (
         alt.Chart(alt.Data(name="refs"))
-        .mark_rule(strokeDash=[4, 3], color="#8a94a6")
+        .mark_rule(strokeDash=[4, 3], color=GREY)
         .encode(x=alt.X("value:Q"))
     )
     base = alt.Chart(alt.Data(name="goals"))
@@ -56,11 +56,11 @@ def _template() -> dict[str, Any]:
         alt.Y("goal:N", sort=alt.EncodingSortField("order", op="min"), bandPosition=0, axis=None),
         "goal:N",
     )
-    link = base.mark_rule(color="#8a94a6", strokeWidth=2, yOffset=8).encode(y=y, x=x, x2="then:Q")
-    then = base.mark_point(
-        shape="circle", size=60, color="#5b6576", filled=False, yOffset=8
-    ).encode(y=y, x=alt.X("then:Q"), tooltip=tooltip)
-    expected = base.mark_tick(color="#1d2430", thickness=2, size=16, yOffset=8).encode(
+    link = base.mark_rule(color=GREY, strokeWidth=2, yOffset=8).encode(y=y, x=x, x2="then:Q")
+    then = base.mark_point(shape="circle", size=60, color=MUTED, filled=False, yOffset=8).encode(
+        y=y, x=alt.X("then:Q"), tooltip=tooltip
+    )
+    expected = base.mark_tick(color=INK, thickness=2, size=16, yOffset=8).encode(
         y=y, x=alt.X("expected:Q"), tooltip=tooltip
     )
     labels = [STATUS_LABELS[s] for s in ATTENTION_ORDER]

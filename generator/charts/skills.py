@@ -7,6 +7,7 @@ import functools
 from typing import TYPE_CHECKING, Any
 
 from .base import ROW, ChartSpec, Table, chart_config, fill, reads, rows_high, words
+from .palette import GRID, INK
 
 if TYPE_CHECKING:
     from ..analysis.site import SiteAnalysis
@@ -57,7 +58,7 @@ def _template() -> dict[str, Any]:
         alt.Tooltip("gap_text:N", title="Gap"),
         alt.Tooltip("taught_by:N", title="Taught by"),
     ]
-    backdrop = base.mark_rect(cornerRadius=3, color="#eceff3").encode(tooltip=tooltip)
+    backdrop = base.mark_rect(cornerRadius=3, color=GRID).encode(tooltip=tooltip)
     cells = base.mark_rect(cornerRadius=3).encode(
         color=alt.Color(
             "gap:Q",
@@ -67,7 +68,7 @@ def _template() -> dict[str, Any]:
         ),
         tooltip=tooltip,
     )
-    dark = alt.condition("datum.gap > 1.5", alt.value("white"), alt.value("#1d2430"))
+    dark = alt.condition("datum.gap > 1.5", alt.value("white"), alt.value(INK))
     gap_text = base.mark_text(fontSize=12, fontWeight="bold", dy=-6).encode(
         text="gap_text:N", color=dark, tooltip=tooltip
     )

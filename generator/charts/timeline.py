@@ -21,7 +21,7 @@ from .base import (
     row_titles,
     rows_high,
 )
-from .palette import KIND_COLOURS
+from .palette import AMBER, INK, KIND_COLOURS, RED
 
 if TYPE_CHECKING:
     from ..analysis.site import SiteAnalysis
@@ -110,7 +110,7 @@ def _template() -> dict[str, Any]:
             color=alt.Color(
                 "kind:N",
                 title="Lines",
-                scale=alt.Scale(domain=MARKER_KINDS, range=["#1d2430", "#b3261e", "#c98500"]),
+                scale=alt.Scale(domain=MARKER_KINDS, range=[INK, RED, AMBER]),
                 legend=line_legend,
             ),
             strokeDash=alt.StrokeDash(
@@ -130,7 +130,7 @@ def _template() -> dict[str, Any]:
             x="date:T",
             y=alt.value({"expr": "height"}),
             text="label:N",
-            color=alt.value("#1d2430"),
+            color=alt.value(INK),
         )
     )
     spec: dict[str, Any] = (
