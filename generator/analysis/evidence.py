@@ -26,9 +26,9 @@ import pandas as pd
 
 from ..dates import period_end
 from ..model.schema import GoalMeta, PathMeta
+from ..text import count, p_text
 from .learning import Funnel
 from .progress import GoalProgress
-from .wording import count, p_text
 
 if TYPE_CHECKING:
     from .impact import ImpactEstimate

@@ -22,8 +22,8 @@ import pandas as pd
 from scipy import special
 
 from ..dates import last_day, period_end, period_index
+from ..text import day_label, id_words, p_text
 from .inference import SeriesFit, fit_series, mean_difference_se
-from .wording import day_label, id_words, p_text
 
 Evidence = Literal["strong", "moderate", "weak", "insufficient"]
 Method = Literal["did", "its", "none"]

@@ -27,9 +27,9 @@ import pandas as pd
 
 from ..dates import as_date, period_end, period_index, period_label
 from ..model.schema import GoalMeta
+from ..text import day_label
 from .inference import correlation, fit_series
 from .periods import complete_only, goal_series, open_period_label, until
-from .wording import day_label
 
 Status = Literal["not-started", "on-track", "at-risk", "off-track", "achieved", "no-data", "stale"]
 STATUS_LABELS: dict[str, str] = {

@@ -27,10 +27,10 @@ import pandas as pd
 
 from ..dates import period_end, period_label, period_start
 from ..model.site import Site
+from ..text import count
 from .learning import completion_counts
 from .periods import complete_through
 from .progress import STATUS_LABELS, STATUS_RANK
-from .wording import count
 
 if TYPE_CHECKING:
     from ..data.dataset import Dataset

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ..model.schema import GoalMeta
-from .wording import count, day_label, id_words
+from ..text import count, day_label, id_words
 
 Verdict = Literal["yes", "partly", "no"]
 

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..analysis.wording import id_words
+from ..text import fmt_date, fmt_num, fmt_pct, id_words
 from .palette import GRID, INK, MUTED
 
 if TYPE_CHECKING:
@@ -123,19 +123,6 @@ ROW = 38
 """Pixels per row of the skills gap (a skill) and of the timeline (a cohort)."""
 
 
-def fmt(v: Any) -> str:
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return "–"
-    v = float(v)
-    if v == 0:
-        return "0"
-    return f"{v:.3g}" if abs(v) < 1000 else f"{v:,.0f}"
-
-
-def fmt_date(v: Any) -> str:
-    return v.isoformat()[:10] if hasattr(v, "isoformat") else str(v)
-
-
 def vl_datetime(day: Any) -> dict[str, int]:
     """A Vega-Lite DateTime for a date (months counted from 1)."""
     return {"year": day.year, "month": day.month, "date": day.day}
@@ -174,5 +161,11 @@ def series_name(site: Site, goal: Goal, group: str) -> str:
     return words(group, capital=True)
 
 
-def pct_text(v: float | None) -> str:
-    return "–" if v is None else f"{v * 100:.0f}%"
+# How values read in charts' data tables and labels: the pages' rules (``text.py``).
+fmt = fmt_num
+pct_text = fmt_pct
+
+
+def iso_day(v: Any) -> str:
+    """A date as the data tables write it: ``2026-09-07``."""
+    return fmt_date(v, "iso")

@@ -8,7 +8,7 @@ import datetime as dt
 import functools
 from typing import TYPE_CHECKING, Any
 
-from ..analysis.wording import day_label
+from ..text import day_label
 from .base import (
     ROW,
     ChartSpec,
@@ -16,7 +16,7 @@ from .base import (
     chart_config,
     day_of,
     fill,
-    fmt_date,
+    iso_day,
     reads,
     row_titles,
     rows_high,
@@ -151,7 +151,7 @@ def make(
     table = Table(
         ["Cohort", "Activity", "Kind", "Week of", "Completed"],
         [
-            [a["row"], a["title"], a["kind"], fmt_date(a["start"]), a["completion"]]
+            [a["row"], a["title"], a["kind"], iso_day(a["start"]), a["completion"]]
             for a in activities
         ],
     )

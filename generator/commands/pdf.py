@@ -266,7 +266,7 @@ def _review_as_of(label: str, site_as_of: dt.date | None) -> str | None:
 
 
 def _format_date(day: dt.date | None) -> str | None:
-    from ..render.jinja import fmt_date
+    from ..text import fmt_date
 
     return fmt_date(day) if day is not None else None
 

@@ -7,66 +7,15 @@ format values, Python (``analysis/``) computes them.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import math
 from collections.abc import Mapping
 from typing import Any
 
 import jinja2
 
 from ..errors import Problem
+from ..text import fmt_date, fmt_money, fmt_num, fmt_pct, fmt_signed
 from .theme import Theme
-
-# ---------------------------------------------------------------- formatting filters
-
-
-def fmt_num(value: Any, digits: int = 3) -> str:
-    """Human number: 3 significant digits, thousands separators, no trailing zeros."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    v = float(value)
-    if v == 0:
-        return "0"
-    mag = math.floor(math.log10(abs(v)))
-    decimals = max(0, digits - 1 - mag)
-    text = f"{v:,.{decimals}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text.replace("-", "−")
-
-
-def fmt_signed(value: Any, digits: int = 3) -> str:
-    """A change: always signed (+1.2, −0.4), so readers see the direction."""
-    text = fmt_num(value, digits)
-    return text if text in ("–", "0") or text.startswith("−") else "+" + text
-
-
-def fmt_pct(value: Any, digits: int = 0) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    return f"{float(value) * 100:.{digits}f}%".replace("-", "−")
-
-
-def fmt_date(value: Any, style: str = "long") -> str:
-    if value is None:
-        return "–"
-    if hasattr(value, "date") and callable(value.date):
-        value = value.date()
-    if not isinstance(value, dt.date):
-        return str(value)
-    if style == "iso":
-        return value.isoformat()
-    if style == "month":
-        return value.strftime("%b %Y")
-    return f"{value.day} {value.strftime('%b %Y')}"
-
-
-def fmt_money(value: Any, currency: str = "EUR") -> str:
-    if value is None:
-        return "–"
-    return f"{currency} {float(value):,.0f}".replace("-", "−")
-
 
 # ---------------------------------------------------------------- environment
 
