@@ -170,7 +170,6 @@ def _goal_job(state: RenderState, goal: Goal) -> PageJob:
             charts=state.charts.goals.get(gid, {}),
             reviews=state.views.reviews.links.get(gid, []),
             history=state.views.history.get(gid),
-            status_labels=STATUS_LABELS,
         )
         return c
 
@@ -208,7 +207,6 @@ def _path_job(state: RenderState, path: LearningPath) -> PageJob:
             pa=pa,
             cohort_labels={co.id: co.label for co in path.meta.cohorts},
             charts=state.charts.paths.get(pid, {}),
-            status_labels=STATUS_LABELS,
             total_hours=sum(a.hours or 0 for a in path.meta.activities),
         )
         return c
@@ -265,7 +263,6 @@ def _overview_jobs(state: RenderState) -> list[PageJob]:
             rows=rows,
             goals=sorted(site.goals.values(), key=lambda g: g.deadline),
             dates=_goal_dates(state),
-            status_labels=STATUS_LABELS,
         )
         return c
 
@@ -276,7 +273,6 @@ def _overview_jobs(state: RenderState) -> list[PageJob]:
             tree=alignment_tree(site),
             status=lambda gid: goal_status(state, gid),
             ga=lambda gid: goal_analysis(state, gid),
-            status_labels=STATUS_LABELS,
         )
         return c
 
@@ -314,7 +310,6 @@ def _review_jobs(state: RenderState) -> list[PageJob]:
                 charts=page.charts if page else {},
                 latest=latest,
                 canonical=page.href if page else None,
-                status_labels=STATUS_LABELS,
             )
             return c
 
@@ -327,7 +322,7 @@ def _review_jobs(state: RenderState) -> list[PageJob]:
 
     def index() -> dict[str, Any]:
         c = state.base_context(page_file(REVIEWS), "Reviews", "reviews")
-        c.update(pages=list(reversed(pages)), status_labels=STATUS_LABELS)
+        c.update(pages=list(reversed(pages)))
         return c
 
     shown = [(p.href, p.review.summary, p.review.counts_now) for p in pages]

@@ -13,6 +13,7 @@ from typing import Any
 
 import jinja2
 
+from ..analysis.progress import STATUS_LABELS
 from ..errors import Problem
 from ..text import fmt_date, fmt_money, fmt_num, fmt_pct, fmt_signed
 from .theme import Theme
@@ -37,7 +38,14 @@ def make_env(theme: Theme) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(num=fmt_num, signed=fmt_signed, pct=fmt_pct, date=fmt_date, money=fmt_money)
+    env.filters.update(
+        num=fmt_num,
+        signed=fmt_signed,
+        pct=fmt_pct,
+        date=fmt_date,
+        money=fmt_money,
+        status_label=status_label,
+    )
     env.policies["json.dumps_function"] = script_json_dumps
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
     return env
@@ -66,3 +74,8 @@ def template_problem(exc: jinja2.TemplateError, theme: Theme) -> Problem:
 
 def render_page(env: jinja2.Environment, template: str, context: Mapping[str, Any]) -> str:
     return env.get_template(template).render(context)
+
+
+def status_label(status: str) -> str:
+    """``off-track`` → ``Off track``: the words a status reads as (the filter ``status_label``)."""
+    return STATUS_LABELS.get(status, status)
