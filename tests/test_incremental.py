@@ -330,10 +330,11 @@ def test_digest_is_by_content_and_refuses_unknown_objects() -> None:
 def test_a_page_dep_the_memo_does_not_provide_is_an_error_not_a_constant() -> None:
     from types import SimpleNamespace
 
-    from generator.pages.jobs import _keys
+    from generator.pages.context import Deps
 
     state = SimpleNamespace(keys={"goal:a": "k1", "links": "k2"})
-    assert _keys(state, "goal:a", "links") == ("goal:a=k1", "links=k2")  # type: ignore[arg-type]
+    deps = Deps(keys=("goal:a", "links"))
+    assert deps.resolve(state) == ("goal:a=k1", "links=k2")  # type: ignore[arg-type]
     with pytest.raises(KeyError, match="goal:b"):
-        _keys(state, "goal:b")  # type: ignore[arg-type]
-    assert _keys(SimpleNamespace(keys={}), "goal:b") == ("goal:b=",)  # type: ignore[arg-type]
+        Deps(keys=("goal:b",)).resolve(state)  # type: ignore[arg-type]
+    assert Deps(keys=("goal:b",)).resolve(SimpleNamespace(keys={})) == ("goal:b=",)  # type: ignore[arg-type]

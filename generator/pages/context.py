@@ -21,6 +21,56 @@ if TYPE_CHECKING:
     from ..analysis.site import SiteAnalysis
 
 
+SITE_KEYS = frozenset({"paths", "skills", "links"})
+"""Computed inputs of the whole site a page may read: every path's front matter, all
+skills gaps, the map of content links."""
+ITEM_KEYS = frozenset({"goal", "path", "skills", "views", "doc"})
+"""Computed inputs of one goal, path or file, named ``<kind>:<id>``: a goal's or path's
+analysis, a goal's skills gaps, its share of the ``SiteViews``, a file's front matter."""
+
+
+@dataclass(frozen=True)
+class Deps:
+    """What a page reads besides what every page reads: the key of each, so a rebuild
+    renders the page again exactly when one of them changes (``build/memo.py`` makes
+    the keys). An input the memo does not key is refused here, when the job is made."""
+
+    files: tuple[Any, ...] = ()
+    """Goals, paths and pages whose whole file (front matter and body) the page shows."""
+    shown: tuple[Any, ...] = ()
+    """Goals and paths the page shows without their body: their front matter only."""
+    keys: tuple[str, ...] = ()
+    """Computed inputs by name: one of :data:`SITE_KEYS`, or ``<kind>:<id>`` with a kind
+    in :data:`ITEM_KEYS`."""
+    own: tuple[str, ...] = ()
+    """Inputs the page keys itself, as ``name=<key>`` (a review's snapshot key)."""
+
+    def __post_init__(self) -> None:
+        bad = [k for k in self.keys if k not in SITE_KEYS and k.partition(":")[0] not in ITEM_KEYS]
+        if bad:
+            raise ValueError(f"page deps the build memo does not key: {', '.join(bad)}")
+
+    def resolve(self, state: RenderState) -> tuple[str, ...]:
+        """The inputs' keys in this build.
+
+        A name the memo does not provide this build is a bug, not an empty key: a
+        misspelt dep made a constant, and ``goalpath serve`` then showed a stale page
+        while ``build`` was right. (No keys at all: pages are not cached.)
+        """
+        files = tuple(f"{d.source.rel}:{d.source.sha}" for d in self.files if d is not None)
+        shown = tuple(
+            state.keys.get(f"doc:{d.source.rel}", f"{d.source.rel}:{d.source.sha}")
+            for d in self.shown
+            if d is not None
+        )
+        if state.keys:
+            unknown = [n for n in self.keys if n not in state.keys]
+            if unknown:
+                raise KeyError(f"page deps not provided by build/memo.py: {', '.join(unknown)}")
+        keys = tuple(f"{n}={state.keys.get(n, '')}" for n in self.keys)
+        return files + shown + self.own + keys
+
+
 @dataclass(frozen=True)
 class PageJob:
     out: str
@@ -28,7 +78,7 @@ class PageJob:
     template: str
     context: Callable[[], dict[str, Any]]
     deps: tuple[str, ...] = ()
-    """Fingerprints of everything the page reads besides the global inputs."""
+    """Keys of everything the page reads besides the global inputs (:meth:`Deps.resolve`)."""
     title: str = ""
 
 

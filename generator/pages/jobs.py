@@ -13,7 +13,7 @@ from ..analysis.smart import smart_check
 from ..digest import digest
 from ..model.site import Goal, LearningPath
 from ..routes import LATEST_REVIEW, REVIEWS, goal_dir, page_file, path_dir
-from .context import PageJob, RenderState
+from .context import Deps, PageJob, RenderState
 
 if TYPE_CHECKING:
     from ..model.site import Page
@@ -40,33 +40,6 @@ def attention_order(state: RenderState) -> list[Goal]:
     )
 
 
-def _doc_deps(*docs: Any) -> tuple[str, ...]:
-    return tuple(f"{d.source.rel}:{d.source.sha}" for d in docs if d is not None)
-
-
-def _shown(state: RenderState, *docs: Any) -> tuple[str, ...]:
-    """Keys of goals/paths a page shows without their body: their front-matter only."""
-    return tuple(
-        state.keys.get(f"doc:{d.source.rel}", f"{d.source.rel}:{d.source.sha}")
-        for d in docs
-        if d is not None
-    )
-
-
-def _keys(state: RenderState, *names: str) -> tuple[str, ...]:
-    """Keys of computed inputs a page shows (``RenderState.keys``), for its cache key.
-
-    A name the memo does not provide is a bug, not an empty key: a misspelt dep made a
-    constant, and ``goalpath serve`` then showed a stale page while ``build`` was right.
-    (No keys at all: pages are not cached, and every dep is empty.)
-    """
-    if state.keys:
-        unknown = [n for n in names if n not in state.keys]
-        if unknown:
-            raise KeyError(f"page deps not provided by build/memo.py: {', '.join(unknown)}")
-    return tuple(f"{n}={state.keys.get(n, '')}" for n in names)
-
-
 def build_jobs(state: RenderState) -> list[PageJob]:
     site = state.site
     jobs: list[PageJob] = [_dashboard_job(state)]
@@ -81,7 +54,7 @@ def build_jobs(state: RenderState) -> list[PageJob]:
             c["body"] = state.markdown(page.source.rel, page.source.body, out)
             return c
 
-        deps = _doc_deps(page) + _keys(state, "links")
+        deps = Deps(files=(page,), keys=("links",)).resolve(state)
         jobs.append(PageJob(out, "page.html", ctx, deps, page.meta.title))
     jobs += _overview_jobs(state)
     jobs += _review_jobs(state)
@@ -131,8 +104,10 @@ def _dashboard_job(state: RenderState) -> PageJob:
         )
         return c
 
-    deps = _shown(state, *site.goals.values(), *site.paths.values())
-    deps += _keys(state, *(f"{k}:{g}" for g in site.goals for k in ("goal", "views")))
+    deps = Deps(
+        shown=(*site.goals.values(), *site.paths.values()),
+        keys=tuple(f"{k}:{g}" for g in site.goals for k in ("goal", "views")),
+    ).resolve(state)
     return PageJob(out, "dashboard.html", ctx, deps, site.config.title)
 
 
@@ -174,11 +149,12 @@ def _goal_job(state: RenderState, goal: Goal) -> PageJob:
         return c
 
     ancestors = site.ancestors(gid)
-    deps = _doc_deps(goal) + _shown(state, *ancestors, *children, *paths)
     shown = [gid, *(a.meta.id for a in ancestors), *goal.children]
-    deps += _keys(
-        state, *(f"goal:{g}" for g in shown), "paths", f"skills:{gid}", "links", f"views:{gid}"
-    )
+    deps = Deps(
+        files=(goal,),
+        shown=(*ancestors, *children, *paths),
+        keys=(*(f"goal:{g}" for g in shown), "paths", f"skills:{gid}", "links", f"views:{gid}"),
+    ).resolve(state)
     return PageJob(out, "goal.html", ctx, deps, goal.meta.title)
 
 
@@ -211,8 +187,11 @@ def _path_job(state: RenderState, path: LearningPath) -> PageJob:
         )
         return c
 
-    deps = _doc_deps(path) + _shown(state, *goals)
-    deps += _keys(state, f"path:{pid}", *(f"goal:{g}" for g in path.goals), "paths", "links")
+    deps = Deps(
+        files=(path,),
+        shown=tuple(goals),
+        keys=(f"path:{pid}", *(f"goal:{g}" for g in path.goals), "paths", "links"),
+    ).resolve(state)
     return PageJob(out, "path.html", ctx, deps, path.meta.title)
 
 
@@ -223,9 +202,9 @@ def job_key(job: PageJob, global_key: str) -> str:
 def _all_docs(state: RenderState) -> tuple[str, ...]:
     site = state.site
     analyses = [f"goal:{g}" for g in site.goals] + [f"path:{p}" for p in site.paths]
-    return _shown(state, *site.goals.values(), *site.paths.values()) + _keys(
-        state, *analyses, "skills"
-    )
+    return Deps(
+        shown=(*site.goals.values(), *site.paths.values()), keys=(*analyses, "skills")
+    ).resolve(state)
 
 
 def _goal_dates(state: RenderState) -> list[dict[str, Any]]:
@@ -313,7 +292,7 @@ def _review_jobs(state: RenderState) -> list[PageJob]:
             )
             return c
 
-        deps = (f"review={page.key if page else ''}",) + _keys(state, "links")
+        deps = Deps(own=(f"review={page.key if page else ''}",), keys=("links",)).resolve(state)
         return PageJob(out, "review.html", ctx, deps, title)
 
     for page in pages:
@@ -326,6 +305,6 @@ def _review_jobs(state: RenderState) -> list[PageJob]:
         return c
 
     shown = [(p.href, p.review.summary, p.review.counts_now) for p in pages]
-    deps = (f"reviews={digest_or_random(shown)}",) + _keys(state, "links")
+    deps = Deps(own=(f"reviews={digest_or_random(shown)}",), keys=("links",)).resolve(state)
     jobs.append(PageJob(page_file(REVIEWS), "reviews.html", index, deps, "Reviews"))
     return jobs
