@@ -73,6 +73,18 @@ def _rel(root: Path, path: Path) -> str:
         return path.as_posix()
 
 
+def split_front_matter(text: str) -> tuple[list[str], int | None] | None:
+    """The one front-matter rule (content files and their Git history): ``text``'s lines,
+    newlines normalised, and the index of the ``---`` (or ``...``) line that closes the
+    block the first line's ``---`` opens (None: never closed); None when the first line
+    opens no block."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if lines[0].strip() != "---":
+        return None
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+    return lines, end
+
+
 def read_source(root: Path, kind: str, path: Path, problems: Problems) -> SourceDoc | None:
     """Read one file; report unreadable, non-UTF-8, empty files and YAML errors."""
     import hashlib
@@ -116,8 +128,8 @@ def read_source(root: Path, kind: str, path: Path, problems: Problems) -> Source
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     sha = hashlib.sha256(data).hexdigest()
     stem = path.stem
-    lines = text.split("\n")
-    if lines[0].strip() != "---":
+    split = split_front_matter(text)
+    if split is None:
         if kind == "pages":
             return SourceDoc(kind, rel, stem, {}, text, 1, {(): Position(1, 1)}, sha)
         problems.error(
@@ -127,7 +139,7 @@ def read_source(root: Path, kind: str, path: Path, problems: Problems) -> Source
             hint="put the YAML fields between two '---' lines at the top",
         )
         return None
-    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in ("---", "...")), None)
+    lines, end = split
     if end is None:
         problems.error(
             rel,

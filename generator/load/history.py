@@ -22,6 +22,8 @@ from typing import Any
 
 import yaml
 
+from .content import split_front_matter
+
 log = logging.getLogger(__name__)
 
 TRACKED: dict[tuple[str, ...], str] = {
@@ -84,13 +86,11 @@ def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes | None:
 
 
 def _front_matter_text(text: str) -> str | None:
-    lines = text.replace("\r\n", "\n").split("\n")
-    if not lines or lines[0].strip() != "---":
+    split = split_front_matter(text)
+    if split is None or split[1] is None:
         return None
-    for i in range(1, len(lines)):
-        if lines[i].rstrip() in ("---", "..."):
-            return "\n".join(lines[1:i])
-    return None
+    lines, end = split
+    return "\n".join(lines[1:end])
 
 
 _TOP_KEY = re.compile(r"([A-Za-z_][\w-]*)\s*:")

@@ -90,9 +90,7 @@ def _dashboard_job(state: RenderState) -> PageJob:
                     "needs_attention": STATUS_RANK.get(status, 9) <= 1,
                 }
             )
-        counts: dict[str, int] = {}
-        for r in rows:
-            counts[r["status"]] = counts.get(r["status"], 0) + 1
+        counts = state.analysis.status_counts if state.analysis is not None else {}
         c.update(
             rows=rows,
             status_counts=[
