@@ -25,7 +25,7 @@ from generator.analysis.reviews import (
     review_periods,
     take_snapshots,
 )
-from generator.build.memo import fresh_reviews
+from generator.build.review_memo import fresh_reviews
 from generator.charts.review_learning import for_review as learning_chart
 from generator.data import Dataset
 from generator.data.schema import KPIS, LEARNING, SKILLS

@@ -269,7 +269,7 @@ def _reviews_now(root: Path, memo: object) -> tuple[str, str]:
     """(what ``memo`` gives, what fresh reviews give), as digests."""
     from generator.analysis.site import analyse_site
     from generator.build.builder import load_inputs
-    from generator.build.memo import fresh_reviews
+    from generator.build.review_memo import fresh_reviews
     from generator.errors import Problems
 
     inputs = load_inputs(root, Problems())
@@ -280,7 +280,7 @@ def _reviews_now(root: Path, memo: object) -> tuple[str, str]:
 
 
 def test_review_snapshots_are_taken_again_only_for_changed_goals(example: Path) -> None:
-    from generator.build.memo import ReviewMemo
+    from generator.build.review_memo import ReviewMemo
 
     memo = ReviewMemo()
     goals = example / "content/goals"

@@ -150,7 +150,7 @@ class SiteBuilder:
         self._page_cache: dict[str, tuple[str, str]] = {}
         self._assets: dict[str, bytes] = {}
         self._memo = BuildMemo()
-        from .memo import ReviewMemo
+        from .review_memo import ReviewMemo
 
         self._reviews = ReviewMemo()
         self._history = GoalHistory()

@@ -2,7 +2,7 @@
 
 :func:`review_views` returns :class:`ReviewViews`: one :class:`ReviewPage` per period
 (oldest first, see ``analysis/reviews.py``) and, per goal, the reviews that show it
-(newest first) for its page's review history. ``build.memo.ReviewMemo`` keeps them
+(newest first) for its page's review history. ``build.review_memo.ReviewMemo`` keeps them
 between builds while the inputs they read (config, data, goal and path front matter,
 report date) are unchanged.
 The charts are ``charts/review_progress.py`` and ``charts/review_learning.py``
@@ -35,7 +35,7 @@ class ReviewPage:
     newer: str | None
     """Label of the review after this one, if any."""
     key: str = ""
-    """What the page was made from (``build.memo.reviews_key`` and its period), for the page
+    """What the page was made from (``build.review_memo.reviews_key`` and its period), for the page
     cache: hashing the page itself cost seconds on a large site, and every review is a
     function of the same inputs."""
 
@@ -45,7 +45,7 @@ def review_href(label: str) -> str:
 
 
 def review_pages(site: Site, reviews: list[Review], key: str) -> list[ReviewPage]:
-    """One page per review; ``key`` is ``build.memo.reviews_key`` of the inputs."""
+    """One page per review; ``key`` is ``build.review_memo.reviews_key`` of the inputs."""
     labels = [r.period.label for r in reviews]
     out = []
     for i, r in enumerate(reviews):
@@ -85,6 +85,6 @@ class ReviewViews:
 
 def review_views(site: Site, reviews: list[Review], key: str) -> ReviewViews:
     """The pages and links of ``reviews``; ``key`` is what they were made from
-    (``build.memo.reviews_key``)."""
+    (``build.review_memo.reviews_key``)."""
     pages = review_pages(site, reviews, key)
     return ReviewViews(tuple(pages), review_links(pages))
