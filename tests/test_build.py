@@ -301,44 +301,71 @@ def _tree(out: Path) -> dict[str, bytes]:
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
 
 
-def test_a_build_from_the_fit_cache_equals_a_clean_build(make_site, tmp_path: Path) -> None:
-    """fits.json: the next process's build takes every series fit from it, and the
-    site is the same, byte for byte; a damaged or foreign file is never trusted."""
+def test_a_build_from_the_disk_cache_equals_a_clean_build(make_site, tmp_path: Path) -> None:
+    """fits.json and charts.json: the next process's build takes every series fit and
+    chart template from them, and the site is the same, byte for byte; a damaged or
+    foreign file is never trusted."""
     import json
 
-    from generator.build import fit_cache
+    from generator.build import disk_cache
 
     root = make_site()
     clean = SiteBuilder(root, tmp_path / "clean")
     assert clean.build().ok
-    assert clean._fits is not None and len(clean._fits.used) > clean._fits.hits  # fitted here
-    saved = root / ".goalpath-cache" / fit_cache.FILE
+    assert (
+        clean._kept[disk_cache.FITS] is not None
+        and len(clean._kept[disk_cache.FITS].used) > clean._kept[disk_cache.FITS].hits
+    )  # fitted here
+    saved = root / ".goalpath-cache" / disk_cache.FITS
     data = json.loads(saved.read_text(encoding="utf-8"))
-    assert data["version"] == fit_cache.code_version() and len(data["fits"]) == len(
-        clean._fits.used
+    assert data["version"] == disk_cache.fits_version() and len(data["values"]) == len(
+        clean._kept[disk_cache.FITS].used
     )
 
     cached = SiteBuilder(root, tmp_path / "cached")  # a new process, as far as caches go
     result = cached.build()
     assert result.ok and result.problems == []
-    assert cached._fits is not None and cached._fits.hits >= len(data["fits"]) > 0
-    assert cached._fits.used == set(data["fits"])  # every fit taken, none made
+    assert (
+        cached._kept[disk_cache.FITS] is not None
+        and cached._kept[disk_cache.FITS].hits >= len(data["values"]) > 0
+    )
+    assert cached._kept[disk_cache.FITS].used == set(data["values"])  # every fit taken, none made
     assert _tree(tmp_path / "cached") == _tree(tmp_path / "clean")
+    assert cached._kept[disk_cache.CHARTS].used >= {"generator.charts.kpi"}
+    charts = json.loads((root / ".goalpath-cache" / disk_cache.CHARTS).read_text("utf-8"))
+    assert charts["values"]["generator.charts.kpi"]["layer"]  # the compiled template
+    # a fresh process with both files warm: no Altair import, the same site
+    import subprocess
+    import sys
 
-    saved.write_text('{"format": 1, "fits": [1, 2]', encoding="utf-8")  # damaged
+    code = (
+        "import sys; from pathlib import Path; from generator.build.builder import SiteBuilder;"
+        f"r = SiteBuilder(Path({str(root)!r}), Path({str(tmp_path / 'fresh')!r})).build();"
+        "print(r.ok, 'altair' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stdout.split() == ["True", "False"], done.stderr[-2000:]
+    assert _tree(tmp_path / "fresh") == _tree(tmp_path / "clean")
+
+    saved.write_text('{"format": 1, "values": [1, 2]', encoding="utf-8")  # damaged
     damaged = SiteBuilder(root, tmp_path / "damaged").build()
     assert damaged.ok
-    assert [p.message for p in damaged.problems if "fit cache" in p.message] == [
-        "the fit cache is damaged or not goalpath's (Expecting ',' delimiter: line 1 column 29"
-        " (char 28)); ignored and replaced"
+    assert [p.message for p in damaged.problems if "cache" in p.message] == [
+        "the cache is damaged or not goalpath's (Expecting ',' delimiter: line 1 column 31"
+        " (char 30)); ignored and replaced"
     ]
     assert _tree(tmp_path / "damaged") == _tree(tmp_path / "clean")
-    assert json.loads(saved.read_text(encoding="utf-8"))["fits"]  # replaced by a good one
+    assert json.loads(saved.read_text(encoding="utf-8"))["values"]  # replaced by a good one
 
     data["version"] = "other code"
-    data["fits"] = {k: [["Intercept"], [1e9], [1], [1], [0.5], 0, 0, 1, 3] for k in data["fits"]}
+    data["values"] = {
+        k: [["Intercept"], [1e9], [1], [1], [0.5], 0, 0, 1, 3] for k in data["values"]
+    }
     saved.write_text(json.dumps(data), encoding="utf-8")  # planted figures, other code
     foreign = SiteBuilder(root, tmp_path / "foreign")
     assert foreign.build().ok
-    assert foreign._fits is not None and len(foreign._fits.used) > foreign._fits.hits  # refitted
+    assert (
+        foreign._kept[disk_cache.FITS] is not None
+        and len(foreign._kept[disk_cache.FITS].used) > foreign._kept[disk_cache.FITS].hits
+    )  # refitted
     assert _tree(tmp_path / "foreign") == _tree(tmp_path / "clean")

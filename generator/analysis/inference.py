@@ -251,7 +251,7 @@ def _prepare(
 
 
 FitStore = MutableMapping[str, list[Any]]
-"""Fits remembered across processes (``build/fit_cache.py`` keeps one on disk): key, a
+"""Fits remembered across processes (``build/disk_cache.py`` keeps one on disk): key, a
 digest of the series and its design; value, the :class:`SeriesFit`'s fields."""
 
 _store: FitStore | None = None

@@ -23,7 +23,7 @@ from ..load.history import GoalHistory
 from ..model.site import Site
 from ..model.validate import check_against_data, validate_site
 from . import output
-from .fit_cache import FitCache
+from .disk_cache import KeptValues
 from .memo import BuildMemo, Reader
 
 if TYPE_CHECKING:
@@ -155,8 +155,8 @@ class SiteBuilder:
 
         self._reviews = ReviewMemo()
         self._history = GoalHistory()
-        self._fits: FitCache | None = None
-        """Series fits of earlier builds (``fit_cache.py``), read at the first build."""
+        self._kept: dict[str, KeptValues] = {}
+        """Values of earlier builds by cache file (``disk_cache.py``), read at the first build."""
 
     def build(self, changed: frozenset[Path] | None = None) -> BuildResult:
         """Full build when ``changed`` is None; otherwise reuse pages whose inputs are unchanged.
@@ -184,14 +184,23 @@ class SiteBuilder:
             if inputs is None or (self.strict and problems.warnings):
                 return BuildResult(False, list(problems), seconds=time.perf_counter() - t0)
             from ..analysis.inference import remembered_fits
-            from . import fit_cache
+            from ..charts.base import remembered_templates
+            from . import disk_cache
 
             cache_dir = self.root / CACHE_DIR
-            version = fit_cache.code_version()
-            if self._fits is None:
-                self._fits = fit_cache.load(cache_dir, problems, version)
-            self._fits.start()
-            with remembered_fits(self._fits):
+            versions = {
+                disk_cache.FITS: disk_cache.fits_version(),
+                disk_cache.CHARTS: disk_cache.charts_version(),
+            }
+            if not self._kept:
+                for name, version in versions.items():
+                    self._kept[name] = disk_cache.load(cache_dir, name, problems, version)
+            for kept in self._kept.values():
+                kept.start()
+            with (
+                remembered_fits(self._kept[disk_cache.FITS]),
+                remembered_templates(self._kept[disk_cache.CHARTS]),
+            ):
                 files, rendered, reused = self._render(inputs, timings)
             t = time.perf_counter()
             staging = output.new_staging_dir(self.out)
@@ -204,12 +213,11 @@ class SiteBuilder:
                 output.discard(staging)
                 raise
             timings["write"] = time.perf_counter() - t
-            try:
-                fit_cache.save(cache_dir, self._fits, version)
-            except OSError as exc:  # a read-only site folder: the build stands
-                problems.warning(
-                    f"{CACHE_DIR}/{fit_cache.FILE}", f"the fit cache was not saved: {exc}"
-                )
+            for name, version in versions.items():
+                try:
+                    disk_cache.save(cache_dir, name, self._kept[name], version)
+                except OSError as exc:  # a read-only site folder: the build stands
+                    problems.warning(f"{CACHE_DIR}/{name}", f"the cache was not saved: {exc}")
         except GoalpathError as exc:
             problems.extend(exc.problems)
             return BuildResult(False, list(problems), seconds=time.perf_counter() - t0)

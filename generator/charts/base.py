@@ -11,9 +11,10 @@ no HTML.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +41,43 @@ def reads(*names: str) -> frozenset[str]:
 
 
 FONT = "system-ui, -apple-system, Segoe UI, Roboto, Helvetica Neue, Arial, sans-serif"
+
+
+TemplateStore = MutableMapping[str, dict[str, Any]]
+"""Compiled templates kept across processes (``build/chart_cache.py``): chart module →
+its template's dict, so a build with every template kept need not import Altair."""
+
+_templates: TemplateStore | None = None
+
+
+@contextlib.contextmanager
+def remembered_templates(store: TemplateStore) -> Iterator[None]:
+    """Within the block, a :func:`template` not yet made in this process is taken from
+    ``store`` when it is there, and added to it when it is made."""
+    global _templates
+    before, _templates = _templates, store
+    try:
+        yield
+    finally:
+        _templates = before
+
+
+def template(make: Callable[[], dict[str, Any]]) -> Callable[[], dict[str, Any]]:
+    """A chart's Altair template, made once per process (Altair costs ~30 ms a chart) or
+    taken from the :func:`remembered_templates` store; every use is marked in the store,
+    so it keeps what this build used."""
+    key = make.__module__
+    made: list[dict[str, Any]] = []
+
+    def get() -> dict[str, Any]:
+        if not made:
+            known = _templates.get(key) if _templates is not None else None
+            made.append(known if isinstance(known, dict) else make())
+        if _templates is not None:
+            _templates[key] = made[0]
+        return made[0]
+
+    return get
 
 
 @dataclass(frozen=True)

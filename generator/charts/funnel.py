@@ -3,10 +3,9 @@ cohorts on its page, a path's on the path page)."""
 
 from __future__ import annotations
 
-import functools
 from typing import TYPE_CHECKING, Any
 
-from .base import ChartSpec, Table, chart_config, fill, reads, rows_high
+from .base import ChartSpec, Table, chart_config, fill, reads, rows_high, template
 from .palette import INK
 
 if TYPE_CHECKING:
@@ -25,7 +24,7 @@ FUNNEL_BAR = 16
 """Pixels per cohort's bar; a stage's band is its cohorts' bars and a fifth more for space."""
 
 
-@functools.cache
+@template
 def _template() -> dict[str, Any]:
     import altair as alt
 

@@ -3,10 +3,9 @@ before training (the event-study leads), with the estimated effect over the post
 
 from __future__ import annotations
 
-import functools
 from typing import TYPE_CHECKING, Any
 
-from .base import ChartSpec, Table, chart_config, day_of, fill, fmt, period_text, reads
+from .base import ChartSpec, Table, chart_config, day_of, fill, fmt, period_text, reads, template
 from .palette import INK, SERIES_COLOURS
 
 if TYPE_CHECKING:
@@ -18,7 +17,7 @@ READS = reads("paths")
 """Cohorts and their KPI groups come from the paths."""
 
 
-@functools.cache
+@template
 def _template() -> dict[str, Any]:
     import altair as alt
 

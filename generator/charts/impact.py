@@ -4,10 +4,19 @@ on) beside a forest plot of the estimated effects with their 95% intervals."""
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from typing import TYPE_CHECKING, Any
 
-from .base import ChartSpec, Table, chart_config, fill, fmt, reads, row_titles, series_name
+from .base import (
+    ChartSpec,
+    Table,
+    chart_config,
+    fill,
+    fmt,
+    reads,
+    row_titles,
+    series_name,
+    template,
+)
 from .palette import ACCENT, GROUP_COLOURS, INK
 
 if TYPE_CHECKING:
@@ -26,7 +35,7 @@ panel's ``reserve`` (axes, padding) and the spacing; below ``stack_below`` px th
 stack, their plots as wide as the container less the largest ``reserve``."""
 
 
-@functools.cache
+@template
 def _template() -> dict[str, Any]:
     import altair as alt
 

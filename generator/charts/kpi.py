@@ -3,7 +3,6 @@ target, and the training of every cohort as shaded bands."""
 
 from __future__ import annotations
 
-import functools
 from typing import TYPE_CHECKING, Any
 
 from .base import (
@@ -16,6 +15,7 @@ from .base import (
     period_text,
     reads,
     series_name,
+    template,
     words,
 )
 from .palette import BAND, GREEN, GREY, INK, MUTED, NO_SERIES_COLOUR, SERIES_COLOURS
@@ -29,7 +29,7 @@ READS = reads("paths")
 """Cohorts' training bands and names come from every path."""
 
 
-@functools.cache
+@template
 def _template() -> dict[str, Any]:
     import altair as alt
 

@@ -3,12 +3,22 @@ the mean score, each KPI-metric indicator)."""
 
 from __future__ import annotations
 
-import functools
 import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from .base import ChartSpec, Table, chart_config, day_of, fill, fmt, period_text, reads, vl_datetime
+from .base import (
+    ChartSpec,
+    Table,
+    chart_config,
+    day_of,
+    fill,
+    fmt,
+    period_text,
+    reads,
+    template,
+    vl_datetime,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -21,7 +31,7 @@ READS = reads()
 """Only the goal's own analysis."""
 
 
-@functools.cache
+@template
 def _template() -> dict[str, Any]:
     import altair as alt
 

@@ -3,18 +3,17 @@ path now (bar) and a period earlier (tick)."""
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 from ..analysis.reviews import Review
-from .base import ChartSpec, Table, chart_config, fill, pct_text, row_titles
+from .base import ChartSpec, Table, chart_config, fill, pct_text, row_titles, template
 from .palette import ACCENT, INK
 
 LEARNING_ROW = 40
 """Pixels per path: its title and "+N completed" on top, the bar below."""
 
 
-@functools.cache
+@template
 def _template() -> dict[str, Any]:
     """One row per path: the title above the bar at the left, "+N completed" at the right
     (inside the plot: after the bar's end it ran past the edge on a phone)."""

@@ -3,12 +3,11 @@ a tick for the plan."""
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 from ..analysis.progress import ATTENTION_ORDER, STATUS_LABELS
 from ..analysis.reviews import Review
-from .base import ChartSpec, Table, chart_config, fill, pct_text, row_titles
+from .base import ChartSpec, Table, chart_config, fill, pct_text, row_titles, template
 from .palette import GREY, INK, MUTED, STATUS_COLOURS
 
 _SHOWN_RANGE = (-50.0, 150.0)
@@ -23,7 +22,7 @@ PROGRESS_ROW = 40
 """Pixels per goal: its title on top, the dots and the plan's tick below."""
 
 
-@functools.cache
+@template
 def _template() -> dict[str, Any]:
     """One row per goal, its title written above its dots (as in the timeline): as axis
     labels the titles took most of a phone's width and were cut short on a laptop."""

@@ -3,10 +3,9 @@ gaps first (site-wide on the skills page, a goal's own on its page)."""
 
 from __future__ import annotations
 
-import functools
 from typing import TYPE_CHECKING, Any
 
-from .base import ROW, ChartSpec, Table, chart_config, fill, reads, rows_high, words
+from .base import ROW, ChartSpec, Table, chart_config, fill, reads, rows_high, template, words
 from .palette import GRID, INK
 
 if TYPE_CHECKING:
@@ -18,7 +17,7 @@ READS = reads("paths", "skills")
 """The gaps that name the goal; path titles for "taught by"."""
 
 
-@functools.cache
+@template
 def _template() -> dict[str, Any]:
     """Skills down, target groups across (few groups: it fits a phone), biggest gap on top.
 

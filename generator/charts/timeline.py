@@ -5,7 +5,6 @@ milestones."""
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from typing import TYPE_CHECKING, Any
 
 from ..text import day_label
@@ -20,6 +19,7 @@ from .base import (
     reads,
     row_titles,
     rows_high,
+    template,
 )
 from .palette import AMBER, INK, KIND_COLOURS, RED
 
@@ -35,7 +35,7 @@ READS = reads("goals")
 MARKER_KINDS = ["As of", "Deadline", "Milestone"]
 
 
-@functools.cache
+@template
 def _template() -> dict[str, Any]:
     """A Gantt chart: one row per cohort, its name written above its bars (so long names
     fit on a phone), one bar per activity coloured by kind; the pale bar is the plan, the
