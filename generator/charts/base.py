@@ -141,6 +141,22 @@ def clean_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
+def month_axis() -> Any:
+    """The time axis of the KPI and gap charts: dates, labelled "Oct 2026", about one label
+    per 110 px of width."""
+    import altair as alt
+
+    return alt.X(
+        "date:T",
+        title=None,
+        axis=alt.Axis(
+            format="%b %Y",
+            labelAngle=0,
+            tickCount={"expr": "ceil(width / 110)"},
+        ),
+    )
+
+
 def row_titles(chart: Any, y: Any, text: str, limit: str = "width") -> Any:
     """Each row's title written above its marks, across the plot's width (timeline,
     impact and review charts): as axis labels, long titles would take most of a phone's

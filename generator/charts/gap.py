@@ -5,7 +5,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .base import ChartSpec, Table, chart_config, day_of, fill, fmt, period_text, reads, template
+from .base import (
+    ChartSpec,
+    Table,
+    chart_config,
+    day_of,
+    fill,
+    fmt,
+    month_axis,
+    period_text,
+    reads,
+    template,
+)
 from .palette import INK, SERIES_COLOURS
 
 if TYPE_CHECKING:
@@ -21,15 +32,7 @@ READS = reads("paths")
 def _template() -> dict[str, Any]:
     import altair as alt
 
-    x = alt.X(
-        "date:T",
-        title=None,
-        axis=alt.Axis(
-            format="%b %Y",
-            labelAngle=0,
-            tickCount={"expr": "ceil(width / 110)"},
-        ),
-    )
+    x = month_axis()
     # one legend for the layers' shared scale, drawn as solid dots: the band's pale
     # square would otherwise stand for the cohort
     colour = alt.Color(

@@ -12,6 +12,7 @@ from .base import (
     day_of,
     fill,
     fmt,
+    month_axis,
     period_text,
     reads,
     series_name,
@@ -33,15 +34,7 @@ READS = reads("paths")
 def _template() -> dict[str, Any]:
     import altair as alt
 
-    x = alt.X(
-        "date:T",
-        title=None,
-        axis=alt.Axis(
-            format="%b %Y",
-            labelAngle=0,
-            tickCount={"expr": "ceil(width / 110)"},
-        ),
-    )
+    x = month_axis()
     band = (
         alt.Chart(alt.Data(name="forecast"))
         .mark_area(opacity=0.18, color=BAND)
