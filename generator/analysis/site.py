@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ..dates import PERIODS_PER_YEAR, as_date, period_end, periods_between
+from ..dates import PERIODS_PER_YEAR, period_end, periods_between
 from ..model.schema import LeadingIndicator
 from ..model.site import Goal, LearningPath, Site
 from .evidence import BehaviourSignal, EvidenceChain, behaviour_signal, evidence_chain
@@ -127,21 +127,9 @@ class SiteAnalysis:
 
 
 def resolve_as_of(site: Site, data: Dataset, today: dt.date | None) -> dt.date:
-    """``config.as_of``, else the latest KPI date, else ``today``, else the latest record."""
-    if site.config.as_of is not None:
-        return site.config.as_of
-    seen = getattr(data, "observed", None)
-    if seen is not None and len(seen) and seen["last"].notna().any():
-        return as_date(seen["last"].max())  # the last observation, from files and SQL alike
-    kpis = data.kpis
-    if len(kpis) and kpis["date"].notna().any():
-        return as_date(kpis["date"].max())
-    if today is not None:
-        return today
-    learning = data.learning
-    if len(learning) and learning["date"].notna().any():
-        return as_date(learning["date"].max())
-    return dt.date.today()
+    """``config.as_of``, else the latest KPI date, else ``today``, else the latest record
+    (``Dataset.report_date``)."""
+    return site.config.as_of or data.report_date(today)
 
 
 def _seen(data: Dataset) -> pd.DataFrame:

@@ -106,9 +106,7 @@ def load_inputs(
     dataset = load_dataset(
         root, config.data, problems, kpi_agg=agg, period=config.period, xapi=xapi
     )
-    from ..analysis.site import resolve_as_of
-
-    as_of = resolve_as_of(site, dataset, None)
+    as_of = site.config.as_of or dataset.report_date(None)
     check_against_data(site, dataset, problems, as_of)
     if not problems.errors:
         from ..model.references import check_references

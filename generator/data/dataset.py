@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -10,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..dates import as_date
 from ..errors import Problems
 from ..load.config import CONFIG_NAME, CSV_DECIMALS, CSV_SEPARATORS, PERIODS, DataConfig
 from .aggregate import observed, period_spans
@@ -50,6 +52,24 @@ class Dataset:
     unreadable: frozenset[str] = frozenset()
     """Tables whose source exists but could not be read at all (an error says why):
     checks against their contents would only repeat that error in other words."""
+
+    def report_date(self, today: dt.date | None) -> dt.date:
+        """The date the data speak for when the config names none: the latest KPI
+        observation (from files and SQL alike), else ``today``, else the latest learning
+        record, else the calendar's today. (``goalpath check`` needs it without the
+        analysis: the freshness checks count periods back from it.)"""
+        seen = self.observed
+        if seen is not None and len(seen) and seen["last"].notna().any():
+            return as_date(seen["last"].max())
+        kpis = self.kpis
+        if len(kpis) and kpis["date"].notna().any():
+            return as_date(kpis["date"].max())
+        if today is not None:
+            return today
+        learning = self.learning
+        if len(learning) and learning["date"].notna().any():
+            return as_date(learning["date"].max())
+        return dt.date.today()
 
 
 def load_dataset(
