@@ -18,14 +18,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from .errors import GoalpathError, Problem
-
-__version__ = "0.1.0"
+from . import __version__
+from .errors import GoalpathError, Problem, report_lines
 
 
 def _print_problems(problems: Sequence[Problem], stream: TextIO) -> None:
-    for p in sorted(problems, key=lambda p: (p.severity != "error", p.file, p.line or 0)):
-        stream.write(p.format() + "\n")
+    for line in report_lines(problems):
+        stream.write(line + "\n")
 
 
 def _summary(problems: Sequence[Problem]) -> str:

@@ -69,6 +69,39 @@ class Problem:
         }
 
 
+SHOWN_ALIKE = 3
+"""How many of the same problem (severity, field, message, hint) are printed in full."""
+
+
+def report_lines(problems: Iterable[Problem]) -> list[str]:
+    """The lines a command prints: errors first, then by file and line; the same problem
+    in more than :data:`SHOWN_ALIKE` places printed that many times, then one line for the
+    rest ("the same in 997 more places: …"), so a thousand alike warnings cannot bury the others.
+    ``goalpath check --format json`` still lists every one."""
+    ordered = sorted(problems, key=lambda p: (p.severity != "error", p.file, p.line or 0))
+    alike: dict[tuple[str, str | None, str, str | None], list[Problem]] = {}
+    for p in ordered:
+        alike.setdefault((p.severity, p.field, p.message, p.hint), []).append(p)
+    lines: list[str] = []
+    seen: dict[tuple[str, str | None, str, str | None], int] = {}
+    for p in ordered:
+        key = (p.severity, p.field, p.message, p.hint)
+        group = alike[key]
+        index = seen[key] = seen.get(key, -1) + 1  # linear: no list.index per problem
+        if index < SHOWN_ALIKE:
+            lines.append(p.format())
+        if len(group) > SHOWN_ALIKE and index == SHOWN_ALIKE:
+            first = group[0]
+            where = first.file + (f":{first.line}" if first.line is not None else "")
+            what = f"{p.field}: {p.message}" if p.field else p.message
+            label = "warning: " if p.severity == "warning" else ""
+            lines.append(
+                f"{label}the same in {len(group) - SHOWN_ALIKE} more places: {what} "
+                f"(first: {where})"
+            )
+    return lines
+
+
 @dataclass
 class Problems:
     """Collects problems from every stage; order of discovery is kept."""

@@ -202,3 +202,24 @@ def test_build_output_is_quiet_when_not_a_tty(make_site):
     # The summary line counts what was written (the marker file is not a page output).
     lines = done.stderr.splitlines()
     assert any(line.startswith(f"built {len(files) - 1} files") for line in lines), done.stderr
+
+
+def test_the_same_warning_in_many_files_is_summarised(make_site, capsys) -> None:
+    """A thousand alike warnings must not bury the rest: three in full, one line for
+    the others; ``check --format json`` still lists each."""
+    pages = {
+        f"content/pages/p{i:02d}.md": f"---\ntitle: Page {i}\nsubtitle: x\n---\nText.\n"
+        for i in range(10)
+    }
+    root = make_site(pages)
+    assert main(["check", "--site", str(root)]) == 0
+    err = capsys.readouterr().err.splitlines()
+    alike = [line for line in err if "subtitle" in line]
+    assert len(alike) == 4, err
+    assert all(line.startswith(f"content/pages/p0{i}.md:3") for i, line in enumerate(alike[:3]))
+    assert alike[3].startswith("warning: the same in 7 more places: subtitle: ")
+    assert alike[3].endswith("(first: content/pages/p00.md:3)")
+    assert err[-1] == "10 warnings"
+    assert main(["check", "--site", str(root), "--format", "json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert sum(p["field"] == "subtitle" for p in listed) == 10
