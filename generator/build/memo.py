@@ -255,7 +255,7 @@ class BuildMemo:
                 site.config,
                 theme_key,
                 dataset.fingerprint,
-                [(p.meta.id, p.meta.title, p.meta.order, p.meta.nav) for p in site.pages.values()],
+                [(p.meta.id, p.meta.title) for p in site.pages.values() if p.meta.in_nav],
                 str(getattr(state.analysis, "as_of", None)),
                 today,
                 digest_or_random(views.shared()),

@@ -70,8 +70,8 @@ What learners do and why it should change the number.
 PAGE_TEMPLATE = """\
 ---
 title: {title}
-order: 50        # position in the navigation, lower first
-nav: true
+weight: 50       # in the navigation, lower first (leave out: not in the navigation)
+summary: One sentence for search results and the page's description.
 ---
 Write the page in Markdown.
 """

@@ -114,6 +114,8 @@ def load_dataset(
                 problems,
                 _dialect(config),
                 _with_extensions(xapi, config) if name == "learning" else None,
+                # a site without goals (pages only) needs no KPI data: no warning
+                missing_is_news=name != "kpis" or kpi_agg is None or bool(kpi_agg),
             )
             if name == "kpis":
                 spans = period_spans(frame, period)
@@ -161,6 +163,7 @@ def _load_file(
     problems: Problems,
     dialect: CsvDialect | None = None,
     xapi: XapiContext | None = None,
+    missing_is_news: bool = True,
 ) -> tuple[pd.DataFrame, str, bytes, RowPlaces]:
     """(frame, file read or "", bytes read, where its rows are) for one data file."""
     nowhere = RowPlaces("", "row", np.zeros(0, dtype=np.int64))
@@ -177,7 +180,7 @@ def _load_file(
             )
         return spec.empty(), "", b"", nowhere
     if found.path is None:
-        if name == "kpis":
+        if name == "kpis" and missing_is_news:
             problems.warning(
                 found.shown,
                 "no KPI data found; goals will show 'no data'",

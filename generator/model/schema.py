@@ -243,7 +243,34 @@ class PageMeta(_Model):
     """Slug; defaults to the file name; the page is written to ``/<id>/``."""
     title: str = Field(min_length=1)
     """Page title."""
-    order: int = 100
-    """Position in the navigation (lower first)."""
-    nav: bool = True
-    """Whether the page appears in the navigation."""
+    weight: int | None = None
+    """Position in the navigation (lower first); giving one puts the page in it."""
+    order: int | None = None
+    """The older name of ``weight``."""
+    nav: bool | None = None
+    """In the navigation? By default only pages that give a ``weight`` (or ``order``)."""
+    date: dt.date | None = None
+    """When the page was written or last reviewed; shown under its title."""
+    tags: list[str] = []
+    """Keywords; shown under the title and searchable."""
+    summary: str = ""
+    """One sentence for lists, search results and the page's description."""
+
+    @model_validator(mode="after")
+    def _one_position(self) -> PageMeta:
+        if self.weight is not None and self.order is not None:
+            raise ValueError("give weight or order (its older name), not both")
+        return self
+
+    @property
+    def position(self) -> int:
+        """Where the page sorts among pages: its weight, else 100."""
+        given = self.weight if self.weight is not None else self.order
+        return 100 if given is None else given
+
+    @property
+    def in_nav(self) -> bool:
+        """Lists the pages that ask for it, so the navigation stays short at 1,000 pages."""
+        if self.nav is not None:
+            return self.nav
+        return self.weight is not None or self.order is not None

@@ -199,7 +199,7 @@ def validate_site(
     }
     pages = {
         p: Page(m, d)
-        for p, (m, d) in sorted(page_metas.items(), key=lambda kv: (kv[1][0].order, kv[0]))
+        for p, (m, d) in sorted(page_metas.items(), key=lambda kv: (kv[1][0].position, kv[0]))
     }
     return Site(config, goals, paths, pages)
 

@@ -138,7 +138,7 @@ class RenderState:
         nav = [
             {"title": p.meta.title, "href": url(content_page_dir(p.meta.id)), "id": p.meta.id}
             for p in self.site.pages.values()
-            if p.meta.nav
+            if p.meta.in_nav
         ]
         return {
             "config": cfg,

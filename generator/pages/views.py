@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from ..charts.sparkline import Sparkline, sparkline
 from ..model.site import Site
 from ..routes import LATEST_REVIEW, goal_dir, path_dir
+from ..text import fmt_date
 from .api import dumps, goals_csv, goals_json
 from .reviews import ReviewViews
 
@@ -135,8 +136,12 @@ def search_records(
                 "kind": "Page",
                 "title": pg.meta.title,
                 "href": linker(f"{pgid}/"),
-                "meta": "",
-                "text": _plain(pg.source.body),
+                "meta": " · ".join(
+                    x
+                    for x in (fmt_date(pg.meta.date) if pg.meta.date else "", pg.meta.summary)
+                    if x
+                ),
+                "text": _plain(" ".join(x for x in (*pg.meta.tags, pg.source.body) if x)),
             }
         )
     return out
