@@ -1,32 +1,33 @@
-"""How fast is the authoring loop? Full build vs. rebuild after a one-goal edit.
+"""How fast is goalpath, against Hugo on the same machine in the same run? One table.
 
-    python benchmarks/run.py [--goals 1000] [--runs 5] [--full-runs 3]
-                             [--big-runs 3] [--big-full-runs 1] [--skip-big]
+    python benchmarks/run.py [--runs 3] [--quick] [--only TEXT]
     make bench
 
-For the example site (copied to a temp folder: the repository is never touched) and a
-generated site of ``--goals`` goals (``make_big_site.py``, in a temp folder), in one
-warm process:
+Each scenario is a real ``goalpath`` command in a fresh process (what a user waits
+for), on sites generated into a temp folder by ``make_big_site.py`` (the repository is
+never touched), except the two ``serve`` rows: those time the rebuild of the builder
+``goalpath serve`` keeps after one file is saved (the page written, not yet reloaded).
 
-- full build: a fresh ``SiteBuilder`` into an empty folder (what ``goalpath build`` does
-  after start-up); the first sample is the build ``goalpath serve`` starts with,
-- rebuild after editing one goal's prose, and after editing its title (front-matter):
-  the builder of ``goalpath serve``, which keeps sources, analyses, charts, review
-  snapshots and pages.
+Columns: the median wall time of ``--runs`` runs (one for the large sites), Hugo's
+median building 1,000 plain pages (when ``hugo`` is installed: ``apt-get install -y
+hugo``), the ratio, the peak memory of the process and its workers (the sum of their
+proportional set sizes, sampled every 20 ms), and the time the command spent importing
+modules (``python -X importtime``, its top-level imports summed, in one extra run).
 
-Prints medians of the runs, pages rendered vs. reused, full ÷ rebuild, and where the
-median title rebuild spent its time. A clean build of the 1,000-goal site takes minutes
-on two cores (the analyses and period reviews of every goal), so it is built once by
-default; the whole run stays under about five minutes.
+``--quick`` leaves out the 5,000-goal site (the slowest row, minutes on two cores).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import re
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -37,142 +38,277 @@ REPO = HERE.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(HERE))
 
-from make_big_site import write_site  # noqa: E402
+from make_big_site import page_text, write_pages, write_site  # noqa: E402
 
-from generator.build.builder import BuildResult, SiteBuilder  # noqa: E402
+GOALPATH = [sys.executable, "-m", "generator.cli"]
 
 
 @dataclass
-class Timing:
+class Row:
+    scenario: str
     seconds: list[float]
-    pages: int
-    reused: int
+    peak_mb: float | None = None
+    import_s: float | None = None
+    hugo: bool = False
+    """Compare with Hugo's 1,000 pages."""
 
     @property
     def median(self) -> float:
         return statistics.median(self.seconds)
 
 
-def _checked(result: BuildResult) -> BuildResult:
-    if not result.ok:
-        problems = "\n".join(p.format() for p in result.problems)
-        raise SystemExit(f"benchmark site does not build:\n{problems}")
-    return result
+# ---------------------------------------------------------------- measuring a command
 
 
-def timed_build(builder: SiteBuilder) -> tuple[float, BuildResult]:
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        # the parent pid is the second field after the command in parentheses
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+            found.append(int(entry))
+    return found
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return 0
+    match = re.search(r"^Pss:\s+(\d+) kB", text, re.M)
+    return int(match.group(1)) if match else 0
+
+
+def _tree_pss_kb(pid: int) -> int:
+    return _pss_kb(pid) + sum(_pss_kb(child) for child in _children(pid))
+
+
+def run(cmd: list[str], cwd: Path | None = None) -> tuple[float, float]:
+    """(wall seconds, peak MB of the process tree) of one run; exits on failure."""
+    peak = [0]
     t = time.perf_counter()
-    result = _checked(builder.build())
-    return time.perf_counter() - t, result
+    proc = subprocess.Popen(
+        cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
+    stop = threading.Event()
+
+    def sample() -> None:
+        while not stop.is_set():
+            peak[0] = max(peak[0], _tree_pss_kb(proc.pid))
+            stop.wait(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, err = proc.communicate()
+    seconds = time.perf_counter() - t
+    stop.set()
+    sampler.join()
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{err}")
+    return seconds, peak[0] / 1024
 
 
-def full_builds(root: Path, runs: int) -> tuple[Timing, SiteBuilder]:
-    """``runs`` clean builds by fresh builders; the last one's builder is kept (serve's)."""
-    times, last, builder = [], None, None
-    for i in range(runs):
-        out = root.parent / f"full-{i}"
-        builder = SiteBuilder(root, out)
-        seconds, last = timed_build(builder)
-        times.append(seconds)
-        if i < runs - 1:
-            shutil.rmtree(out)
-    assert last is not None and builder is not None
-    return Timing(times, last.pages, last.reused), builder
+def import_seconds(cmd: list[str]) -> float:
+    """Seconds the command spends importing: ``-X importtime``'s top-level lines summed."""
+    assert cmd[0] == sys.executable
+    proc = subprocess.run(
+        [sys.executable, "-X", "importtime", *cmd[1:]],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    total = 0
+    for line in proc.stderr.splitlines():
+        match = re.match(r"import time:\s+\d+ \|\s+(\d+) \| (\S.*)$", line)
+        if match:  # a top-level import (nested ones are indented)
+            total += int(match.group(1))
+    return total / 1e6
 
 
-def rebuilds(
-    builder: SiteBuilder, runs: int, change: Callable[[int], None]
-) -> tuple[Timing, dict[str, float]]:
-    """``runs`` rebuilds after ``change(i)``; also the stage timings of the median run."""
-    samples = []
-    for i in range(runs):
-        change(i)
-        samples.append(timed_build(builder))
-    samples.sort(key=lambda s: s[0])
-    median = samples[len(samples) // 2][1]
-    last = samples[-1][1]
-    timing = Timing([s for s, _ in samples], median.pages, median.reused)
-    assert last.pages == median.pages, "rebuilds of the same edit rendered different pages"
-    return timing, median.timings
+def measure(
+    scenario: str,
+    cmd: list[str],
+    runs: int,
+    before: Callable[[], None] = lambda: None,
+    *,
+    hugo: bool = False,
+) -> Row:
+    seconds, peaks = [], []
+    for _ in range(runs):
+        before()
+        s, mb = run(cmd)
+        seconds.append(s)
+        peaks.append(mb)
+    before()
+    imports = import_seconds(cmd)
+    row = Row(scenario, seconds, max(peaks), imports, hugo)
+    print(f"  measured: {scenario}: {row.median:.2f} s", file=sys.stderr, flush=True)
+    return row
 
 
-def bench_site(name: str, root: Path, goal: Path, runs: int, full_runs: int) -> None:
-    print(f"\n{name}: {root}", flush=True)
+# ---------------------------------------------------------------- Hugo
+
+
+def hugo_seconds(tmp: Path, runs: int) -> float | None:
+    """Hugo's median cold build of the same 1,000 pages (a layout with a menu), or None."""
+    hugo = shutil.which("hugo")
+    if hugo is None:
+        return None
+    site = tmp / "hugo"
+    (site / "content").mkdir(parents=True)
+    (site / "layouts" / "_default").mkdir(parents=True)
+    (site / "config.toml").write_text('title = "Pages only"\nbaseURL = "/"\n', encoding="utf-8")
+    layout = (
+        "<!doctype html><html><head><title>{{ .Title }}</title></head><body>"
+        '<nav>{{ range .Site.Menus.main }}<a href="{{ .URL }}">{{ .Name }}</a>{{ end }}</nav>'
+        "<main>{{ .Content }}</main></body></html>\n"
+    )
+    for name in ("single.html", "list.html"):
+        (site / "layouts" / "_default" / name).write_text(layout, encoding="utf-8")
+    for n in range(1000):
+        (site / "content" / f"page-{n:04d}.md").write_text(page_text(n), encoding="utf-8")
+    times = []
+    for _ in range(runs):
+        for folder in ("public", "resources"):
+            shutil.rmtree(site / folder, ignore_errors=True)
+        times.append(run([hugo, "--quiet", "--source", str(site)])[0])
+    return statistics.median(times)
+
+
+# ---------------------------------------------------------------- serve rebuilds
+
+
+def serve_rows(root: Path, runs: int) -> list[Row]:
+    """The rebuild ``goalpath serve`` does after one goal's prose, then title, is saved."""
+    from generator.build.builder import SiteBuilder
+
+    goals = sorted((root / "content" / "goals").glob("*.md"))
+    goal = goals[len(goals) // 2]
     original = goal.read_text(encoding="utf-8")
     head, sep, body = original.partition("\n---\n")
-    assert sep, f"{goal} has no front-matter"
+    builder = SiteBuilder(root, root.parent / "serve-out")
+    builder.build()  # what serve starts with
 
-    def prose(i: int) -> None:
-        goal.write_text(f"{head}{sep}{body}\nEdit number {i}.\n", encoding="utf-8")
+    def timed(change: Callable[[int], str]) -> list[float]:
+        out = []
+        for i in range(runs):
+            goal.write_text(change(i), encoding="utf-8")
+            t = time.perf_counter()
+            result = builder.build()
+            out.append(time.perf_counter() - t)
+            assert result.ok and result.pages < 50, "a one-goal edit re-rendered the site"
+        return out
 
-    def title(i: int) -> None:
+    def title(i: int) -> str:
         lines = head.split("\n")
         at = next(n for n, line in enumerate(lines) if line.startswith("title:"))
         lines[at] += f" (v{i})"
-        goal.write_text("\n".join(lines) + sep + body, encoding="utf-8")
+        return "\n".join(lines) + sep + body
 
-    full, builder = full_builds(root, full_runs)  # the last one is what `serve` starts with
-    results = {
-        "rebuild, one goal's prose edited": rebuilds(builder, runs, prose),
-        "rebuild, one goal's title edited": rebuilds(builder, runs, title),
-    }
+    rows = [
+        Row("  serve: one goal's prose edited", timed(lambda i: f"{original}\nEdit {i}.\n")),
+        Row("  serve: one goal's title edited", timed(title)),
+    ]
     goal.write_text(original, encoding="utf-8")
-    stages = results["rebuild, one goal's title edited"][1]
+    return rows
 
-    def row(label: str, t: Timing, ratio: str = "") -> None:
-        runs_text = " ".join(f"{s:.2f}" for s in t.seconds)
-        print(
-            f"  {label:<36} {t.median:7.2f} s  rendered {t.pages:5d}  reused {t.reused:5d}"
-            f"  {ratio:>8}  runs: {runs_text}"
-        )
 
-    row("full build (fresh builder)", full)
-    for label, (t, _) in results.items():
-        row(label, t, f"{full.median / t.median:6.1f}x")
-    spent = ", ".join(f"{k} {v:.2f}" for k, v in stages.items())
-    print(f"  title rebuild, median run by stage (s): {spent}")
+# ---------------------------------------------------------------- the table
+
+
+def print_table(rows: list[Row], hugo: float | None) -> None:
+    head = (
+        f"{'scenario':<52} {'goalpath':>9} {'Hugo':>7} {'ratio':>7} {'peak MB':>8} {'imports':>8}"
+    )
+    print(head)
+    print("-" * len(head))
+    for r in rows:
+        h = f"{hugo:6.2f}s" if hugo is not None and r.hugo else "      —"
+        ratio = f"{r.median / hugo:6.1f}x" if hugo and r.hugo else "      —"
+        peak = f"{r.peak_mb:8.0f}" if r.peak_mb is not None else "       —"
+        imports = f"{r.import_s:7.2f}s" if r.import_s is not None else "       —"
+        print(f"{r.scenario:<52} {r.median:8.2f}s {h} {ratio} {peak} {imports}")
+    print(
+        f"\nmedians; Hugo column: Hugo {'(not installed)' if hugo is None else ''}building "
+        "1,000 plain pages cold; peak MB: the process and its workers (PSS)"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--goals", type=int, default=1000, help="goals in the generated site")
-    parser.add_argument("--runs", type=int, default=5, help="rebuilds per kind of edit")
-    parser.add_argument("--full-runs", type=int, default=3, help="full builds per site")
-    parser.add_argument("--big-runs", type=int, default=3, help="rebuilds per edit, big site")
-    parser.add_argument(
-        "--big-full-runs", type=int, default=1, help="full builds of the big site (minutes each)"
-    )
-    parser.add_argument("--skip-big", action="store_true", help="only the example site")
+    parser.add_argument("--runs", type=int, default=3, help="runs of each small scenario")
+    parser.add_argument("--quick", action="store_true", help="leave out the 5,000-goal site")
+    parser.add_argument("--only", default="", help="only scenarios whose name contains this")
     args = parser.parse_args()
-
     started = time.perf_counter()
-    print("goalpath benchmark: medians in seconds, one warm process (imports excluded)")
-    with tempfile.TemporaryDirectory(prefix="goalpath-bench-") as tmp:
-        example = Path(tmp) / "example" / "site"
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory(prefix="goalpath-bench-") as tmp_name:
+        tmp = Path(tmp_name)
+
+        def wanted(name: str) -> bool:
+            return args.only.lower() in name.lower()
+
+        def build_rows(
+            name: str, root: Path, runs: int, *, again: bool = False, checkout: bool = False
+        ) -> None:
+            out = root.parent / "out"
+            cache = root / ".goalpath-cache"
+            cmd = [*GOALPATH, "build", "--site", str(root), "--out", str(out), "-q"]
+            if not wanted(name):
+                return
+
+            def new_checkout() -> None:
+                shutil.rmtree(cache, ignore_errors=True)
+                shutil.rmtree(out, ignore_errors=True)
+
+            def cold() -> None:
+                # no fits, no chart templates; the Vega bundle (the same file every build,
+                # made once per checkout) stays
+                for f in cache.glob("*"):
+                    if not f.name.startswith("vega-bundle-"):
+                        f.unlink()
+                shutil.rmtree(out, ignore_errors=True)
+
+            if checkout:
+                rows.append(
+                    measure(f"{name}: first build of a new checkout", cmd, runs, new_checkout)
+                )
+            subprocess.run(cmd, check=True)
+            rows.append(measure(f"{name}: build, no cache", cmd, runs, cold, hugo=True))
+            if again:
+                rows.append(measure(f"{name}: build again, nothing changed", cmd, runs, hugo=True))
+
+        example = tmp / "example" / "site"
         example.mkdir(parents=True)
         for folder in ("content", "data"):
             shutil.copytree(REPO / folder, example / folder)
         shutil.copy(REPO / "goalpath.toml", example / "goalpath.toml")
-        goals = sorted((example / "content" / "goals").glob("*.md"))
-        # warm-up: the first build in a process pays for imports and the Vega bundle
-        _checked(SiteBuilder(example, Path(tmp) / "warm-up").build())
-        bench_site("example site", example, goals[0], args.runs, args.full_runs)
+        build_rows("example site (9 goals)", example, args.runs, again=True, checkout=True)
+        if wanted("example site: check"):
+            check = [*GOALPATH, "check", "--site", str(example)]
+            rows.append(measure("example site: check", check, args.runs))
 
-        if not args.skip_big:
-            big = Path(tmp) / "big" / "site"
-            t = time.perf_counter()
-            write_site(big, args.goals)
-            print(f"\ngenerated a {args.goals}-goal site in {time.perf_counter() - t:.1f} s")
-            goal = big / "content" / "goals" / f"goal-{args.goals // 2:04d}.md"
-            bench_site(
-                f"generated site, {args.goals} goals",
-                big,
-                goal,
-                args.big_runs,
-                args.big_full_runs,
-            )
-
-    print(f"\nbenchmark took {time.perf_counter() - started:.0f} s")
+        build_rows("1,000 plain pages", write_pages(tmp / "pages" / "site"), args.runs, again=True)
+        sizes = [100, 1000] + ([] if args.quick else [5000])
+        for n in sizes:
+            name = f"{n:,} goals, monthly KPIs ({n * 72:,} rows)"
+            if wanted(name):
+                site = write_site(tmp / f"goals-{n}" / "site", n)
+                build_rows(name, site, args.runs if n <= 100 else 1)
+        name = "1,000 goals, 1,000,000 daily KPI rows"
+        if wanted(name) or wanted("serve"):
+            big = write_site(tmp / "daily" / "site", 1000, kpi_rows=1_000_000)
+            build_rows(name, big, 1, again=True)
+            rows.extend(serve_rows(big, args.runs))
+        hugo = hugo_seconds(tmp, args.runs)
+    print()
+    print_table(rows, hugo)
+    print(f"benchmark took {time.perf_counter() - started:.0f} s")
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -166,12 +166,19 @@ def _usable(estimate: ImpactEstimate) -> bool:
     return estimate.method in ("did", "its") and estimate.estimate is not None
 
 
-def take_snapshots(site: Site, data: Dataset, days: Sequence[dt.date]) -> list[Snapshot]:
+def take_snapshots(
+    site: Site,
+    data: Dataset,
+    days: Sequence[dt.date],
+    mapper: Callable[[Callable[[Any], Any], Sequence[Any]], list[Any]] | None = None,
+) -> list[Snapshot]:
     """One :class:`Snapshot` per day in ``days`` (in that order).
 
     Status, current value and progress come from ``goal_progress`` as ``analyse_site``
     computes them on that day; impact estimates from ``estimate_cohorts`` on the data up
     to that day, run only while some ended cohort of the goal has no usable estimate yet.
+    ``mapper(fn, items)`` computes ``[fn(x) for x in items]``, maybe on several processes:
+    each goal's snapshots are taken on their own.
     """
     from .site import _control_group, _seen, _windows, impacts_on, kpi_periods, progress_on
 
@@ -180,22 +187,25 @@ def take_snapshots(site: Site, data: Dataset, days: Sequence[dt.date]) -> list[S
     periods = kpi_periods(site, data)
     complete = complete_through(_seen(data), site.config.period)
     order = sorted(range(len(days)), key=lambda i: days[i])
-    found: dict[str, dict[str, Any]] = {gid: {} for gid in site.goals}
-    goal_snaps: dict[int, dict[str, GoalSnapshot]] = {i: {} for i in order}
-    for gid, goal in site.goals.items():
+
+    def goal_days(gid: str) -> list[GoalSnapshot]:
+        """The goal's snapshot on each day of ``days``, in that order."""
+        goal = site.goals[gid]
         k = goal.meta.kpi
         rows = periods.metric_rows(k.metric)
         own = periods.goal_series(k.metric, k.group, k.agg)  # the same on every day
         paths = [site.paths[p] for p in goal.paths]
         windows = _windows(site, goal) if paths else []
         control = _control_group(site, goal)
+        found: dict[str, Any] = {}
+        snaps: dict[int, GoalSnapshot] = {}
+        through = complete.get(k.metric)
         for i in order:
             day = days[i]
-            through = complete.get(k.metric)
             pr = progress_on(
                 site, goal, rows, day, own, with_forecast=False, complete_through=through
             )
-            pending = [w for w in windows if w.end < day and w.cohort not in found[gid]]
+            pending = [w for w in windows if w.end < day and w.cohort not in found]
             if pending:
                 _, estimates = impacts_on(
                     periods,
@@ -208,9 +218,9 @@ def take_snapshots(site: Site, data: Dataset, days: Sequence[dt.date]) -> list[S
                     complete_through=through,
                 )
                 for est in estimates:
-                    if _usable(est) and est.cohort not in found[gid]:
-                        found[gid][est.cohort] = est
-            goal_snaps[i][gid] = GoalSnapshot(
+                    if _usable(est) and est.cohort not in found:
+                        found[est.cohort] = est
+            snaps[i] = GoalSnapshot(
                 status=pr.status,
                 current=pr.current,
                 current_period=pr.current_period,
@@ -220,8 +230,13 @@ def take_snapshots(site: Site, data: Dataset, days: Sequence[dt.date]) -> list[S
                 stale=pr.stale,
                 last_observation=pr.last_observation,
                 summary=pr.summary,
-                impacts=dict(found[gid]),
+                impacts=dict(found),
             )
+        return [snaps[i] for i in range(len(days))]
+
+    each = mapper or (lambda fn, items: [fn(x) for x in items])
+    goal_ids = list(site.goals)
+    by_goal = dict(zip(goal_ids, each(goal_days, goal_ids), strict=True))
     completions = {
         pid: completion_counts(data.learning, p.meta, list(days), min_group_size=cfg.min_group_size)
         for pid, p in site.paths.items()
@@ -229,7 +244,7 @@ def take_snapshots(site: Site, data: Dataset, days: Sequence[dt.date]) -> list[S
     return [
         Snapshot(
             days[i],
-            goal_snaps[i],
+            {gid: snaps[i] for gid, snaps in by_goal.items()},
             {pid: c.by_day[i] for pid, c in completions.items()},
             {
                 pid: c.first_enrolment is not None and c.first_enrolment <= days[i]

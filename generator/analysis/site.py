@@ -10,7 +10,7 @@ Pure: no files, no HTML, no printing.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -524,6 +524,14 @@ def analyse_goal(
     )
 
 
+Mapper = Callable[[Callable[[Any], Any], Sequence[Any]], list[Any]]
+"""``mapper(fn, items)`` → ``[fn(x) for x in items]``, in any process (``build/parallel``)."""
+
+
+def _serial(fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
+    return [fn(item) for item in items]
+
+
 def analyse_site(
     site: Site,
     data: Dataset,
@@ -532,6 +540,7 @@ def analyse_site(
     reuse_goals: Mapping[str, GoalAnalysis] | None = None,
     reuse_paths: Mapping[str, PathAnalysis] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    mapper: Mapper | None = None,
 ) -> SiteAnalysis:
     """Analyse every goal and path of ``site`` against ``data`` (a ``data.Dataset``).
 
@@ -539,30 +548,42 @@ def analyse_site(
     ``goalpath.toml`` sets no ``as_of``. ``reuse_goals`` / ``reuse_paths``: results of
     an earlier build whose inputs the caller knows are unchanged (``incremental.py``);
     they are taken as they are instead of being computed again. ``progress(done, total)``
-    is called after each goal analysed (not after reused ones).
+    is called after each goal analysed (not after reused ones). ``mapper(fn, items)``
+    computes ``[fn(x) for x in items]``, maybe on several processes (``build/parallel.py``):
+    each goal and path is analysed on its own, so the results do not depend on it.
     """
     cfg = site.config
     as_of = resolve_as_of(site, data, today)
     periods = kpi_periods(site, data)
     complete = complete_through(_seen(data), site.config.period)
     old_paths, old_goals = reuse_paths or {}, reuse_goals or {}
-    path_results = {
-        pid: old_paths.get(pid) or _analyse_path(site, p, data, as_of)
-        for pid, p in site.paths.items()
-    }
-    goals: dict[str, GoalAnalysis] = {}
-    todo, done = sum(gid not in old_goals for gid in site.goals), 0
-    for gid, g in site.goals.items():
-        reused = old_goals.get(gid)
-        if reused is not None:
-            goals[gid] = reused
-            continue
-        goals[gid] = analyse_goal(
-            site, g, data, periods, path_results, as_of=as_of, complete=complete
+    each = mapper or _serial
+    new_paths = [pid for pid in site.paths if pid not in old_paths]
+    fresh_paths = dict(
+        zip(
+            new_paths,
+            each(lambda pid: _analyse_path(site, site.paths[pid], data, as_of), new_paths),
+            strict=True,
+        )
+    )
+    path_results = {pid: old_paths.get(pid) or fresh_paths[pid] for pid in site.paths}
+    todo = [gid for gid in site.goals if gid not in old_goals]
+    done = 0
+
+    def one_goal(gid: str) -> GoalAnalysis:
+        nonlocal done
+        result = analyse_goal(
+            site, site.goals[gid], data, periods, path_results, as_of=as_of, complete=complete
         )
         done += 1
-        if progress is not None:
-            progress(done, todo)
+        if progress is not None and mapper is None:  # a pool's children stay quiet
+            progress(done, len(todo))
+        return result
+
+    fresh = dict(zip(todo, each(one_goal, todo), strict=True))
+    if progress is not None and mapper is not None and todo:
+        progress(len(todo), len(todo))
+    goals = {gid: old_goals[gid] if gid in old_goals else fresh[gid] for gid in site.goals}
     gaps = skills_gaps(
         [g.meta for g in site.goals.values()],
         [p.meta for p in site.paths.values()],

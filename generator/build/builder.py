@@ -127,6 +127,10 @@ def check_site(root: Path) -> Problems:
     return problems
 
 
+PARALLEL_PAGES = 200
+"""Pages to render at least before they are rendered on every core."""
+
+
 class SiteBuilder:
     """Builds one site folder into one output folder, reusing unchanged pages."""
 
@@ -238,15 +242,20 @@ class SiteBuilder:
         from ..render.theme import resolve_theme
         from .assets import collect_assets
 
+        from .parallel import ForkMapper
+
         t = time.perf_counter()
         site = inputs.site
         theme = resolve_theme(self.root, site.config.theme)
+        # per-goal work on every core; fits computed in a child come back to the cache
+        mapper = ForkMapper(list(self._kept.values()))
         report = self.progress
         analysis = self._memo.analyse(
             site,
             inputs.dataset,
             self.today,
             progress=(lambda d, n: report("Analysing", d, n)) if report else None,
+            mapper=mapper,
         )
         timings["analyse"] = time.perf_counter() - t
         t = time.perf_counter()
@@ -254,7 +263,7 @@ class SiteBuilder:
         sparklines = goal_sparklines(site, analysis)
         timings["chart"] = time.perf_counter() - t
         t = time.perf_counter()
-        reviews = self._reviews.get(site, inputs.dataset, analysis)
+        reviews = self._reviews.get(site, inputs.dataset, analysis, mapper)
         timings["reviews"] = time.perf_counter() - t
         t = time.perf_counter()
         # a Git checkout: goal pages show their plan's changes
@@ -278,23 +287,37 @@ class SiteBuilder:
         new_cache: dict[str, tuple[str, str]] = {}
         rendered = reused = 0
         errors: list[Problem] = []
-        for i, job in enumerate(jobs):
-            key = job_key(job, global_key)
-            cached = self._page_cache.get(job.out)
-            if cached is not None and cached[0] == key:
-                html = cached[1]
-                reused += 1
-            else:
-                try:
-                    html = render_page(env, job.template, job.context())
-                except jinja2.TemplateError as exc:
-                    errors.append(template_problem(exc, theme))
+        keys = [job_key(job, global_key) for job in jobs]
+        todo = [
+            i
+            for i, (job, key) in enumerate(zip(jobs, keys, strict=True))
+            if self._page_cache.get(job.out, ("",))[0] != key
+        ]
+
+        def render(i: int) -> tuple[str | None, Problem | None]:
+            try:
+                html = render_page(env, jobs[i].template, jobs[i].context())
+            except jinja2.TemplateError as exc:
+                return None, template_problem(exc, theme)
+            return html, None
+
+        # both cores when there are many pages; the same bytes in the same order
+        pages = dict(zip(todo, ForkMapper(min_items=PARALLEL_PAGES)(render, todo), strict=True))
+        for i, (job, key) in enumerate(zip(jobs, keys, strict=True)):
+            if i in pages:
+                html, problem = pages[i]
+                if problem is not None:
+                    errors.append(problem)
                     continue
                 rendered += 1
+            else:
+                html = self._page_cache[job.out][1]
+                reused += 1
+            assert html is not None
             files[job.out] = html
             new_cache[job.out] = (key, html)
-            if report:
-                report("Rendering", i + 1, len(jobs))
+        if report:
+            report("Rendering", len(jobs), len(jobs))
         if errors:
             raise GoalpathError(errors)
         self._page_cache = new_cache

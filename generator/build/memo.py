@@ -31,7 +31,7 @@ from ..load.content import SourceDoc
 if TYPE_CHECKING:
     import jinja2
     
-    from ..analysis.site import SiteAnalysis
+    from ..analysis.site import Mapper, SiteAnalysis
     from ..charts.catalogue import PageCharts, SiteCharts
     from ..data.dataset import Dataset
     from ..model.site import Goal, LearningPath, Page, Site
@@ -160,8 +160,10 @@ class BuildMemo:
         dataset: Dataset,
         today: dt.date | None,
         progress: Callable[[int, int], None] | None = None,
+        mapper: Mapper | None = None,
     ) -> Any:
-        """``analyse_site``, reusing each goal's and path's analysis whose key is unchanged."""
+        """``analyse_site``, reusing each goal's and path's analysis whose key is unchanged;
+        ``mapper``: how the rest are computed (``build/parallel.py``)."""
         from ..analysis.site import analyse_site
 
         metas = meta_keys(site)
@@ -175,6 +177,7 @@ class BuildMemo:
             reuse_goals=old_goals,
             reuse_paths=old_paths,
             progress=progress,
+            mapper=mapper,
         )
         self._goals = {g: (k, analysis.goals[g]) for g, k in goal_keys.items()}
         self._paths = {p: (k, analysis.paths[p]) for p, k in path_keys.items()}

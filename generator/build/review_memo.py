@@ -12,7 +12,7 @@ from ..digest import digest
 from .memo import analysis_keys, meta_keys
 
 if TYPE_CHECKING:
-    from ..analysis.site import SiteAnalysis
+    from ..analysis.site import Mapper, SiteAnalysis
     from ..data.dataset import Dataset
     from ..model.site import Site
     from ..pages.reviews import ReviewViews
@@ -37,7 +37,9 @@ class ReviewSnapshots:
         self.taken = 0
         """Goals whose snapshots the last call took again (not reused)."""
 
-    def reviews(self, site: Site, dataset: Dataset, as_of: dt.date) -> list[Any]:
+    def reviews(
+        self, site: Site, dataset: Dataset, as_of: dt.date, mapper: Mapper | None = None
+    ) -> list[Any]:
         """The same reviews as ``analyse_reviews(site, dataset, as_of=…, cadence=…,
         limit=…)`` with the cadence and limit of ``site.config``."""
         from ..analysis.reviews import compare, previous_period, review_periods
@@ -52,13 +54,15 @@ class ReviewSnapshots:
             return []
         previous = [previous_period(p, cadence) for p in periods]
         days = sorted({p.as_of for p in periods} | {p.as_of for p in previous})
-        snaps = dict(zip(days, self._snapshots(site, dataset, days), strict=True))
+        snaps = dict(zip(days, self._snapshots(site, dataset, days, mapper), strict=True))
         return [
             compare(site, p, prev, snaps[prev.as_of], snaps[p.as_of], cadence)
             for p, prev in zip(periods, previous, strict=True)
         ]
 
-    def _snapshots(self, site: Site, dataset: Dataset, days: list[dt.date]) -> list[Any]:
+    def _snapshots(
+        self, site: Site, dataset: Dataset, days: list[dt.date], mapper: Mapper | None
+    ) -> list[Any]:
         from dataclasses import replace
 
         from ..analysis.reviews import Snapshot, take_snapshots
@@ -89,7 +93,7 @@ class ReviewSnapshots:
                 goals={g: site.goals[g] for g in goals},
                 paths={p: path for p, path in site.paths.items() if p in paths},
             )
-            taken = take_snapshots(part, dataset, days)
+            taken = take_snapshots(part, dataset, days, mapper)
             for gid in goals:
                 self._goals[gid] = (gkeys[gid], [s.goals[gid] for s in taken])
             for pid in part.paths:
@@ -144,11 +148,17 @@ class ReviewMemo:
         self._last: tuple[str, ReviewViews] | None = None
         self.snapshots = ReviewSnapshots()
 
-    def get(self, site: Site, dataset: Dataset, analysis: SiteAnalysis) -> ReviewViews:
+    def get(
+        self,
+        site: Site,
+        dataset: Dataset,
+        analysis: SiteAnalysis,
+        mapper: Mapper | None = None,
+    ) -> ReviewViews:
         key = reviews_key(site, dataset, analysis.as_of)
         if self._last is None or self._last[0] != key:
             from ..pages.reviews import review_views
 
-            reviews = self.snapshots.reviews(site, dataset, analysis.as_of)
+            reviews = self.snapshots.reviews(site, dataset, analysis.as_of, mapper)
             self._last = (key, review_views(site, reviews, key))
         return self._last[1]
