@@ -223,7 +223,7 @@ def serve_rows(root: Path, runs: int) -> list[Row]:
 
 def print_table(rows: list[Row], hugo: float | None) -> None:
     head = (
-        f"{'scenario':<52} {'goalpath':>9} {'Hugo':>7} {'ratio':>7} {'peak MB':>8} {'imports':>8}"
+        f"{'scenario':<72} {'goalpath':>9} {'Hugo':>7} {'ratio':>7} {'peak MB':>8} {'imports':>8}"
     )
     print(head)
     print("-" * len(head))
@@ -232,7 +232,7 @@ def print_table(rows: list[Row], hugo: float | None) -> None:
         ratio = f"{r.median / hugo:6.1f}x" if hugo and r.hugo else "      —"
         peak = f"{r.peak_mb:8.0f}" if r.peak_mb is not None else "       —"
         imports = f"{r.import_s:7.2f}s" if r.import_s is not None else "       —"
-        print(f"{r.scenario:<52} {r.median:8.2f}s {h} {ratio} {peak} {imports}")
+        print(f"{r.scenario:<72} {r.median:8.2f}s {h} {ratio} {peak} {imports}")
     print(
         f"\nmedians; Hugo column: Hugo {'(not installed)' if hugo is None else ''}building "
         "1,000 plain pages cold; peak MB: the process and its workers (PSS)"
