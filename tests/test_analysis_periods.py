@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -150,3 +151,32 @@ def test_a_summed_kpi_reads_per_average_period() -> None:
     assert values == pytest.approx([10.0 * AVERAGE_DAYS["month"] / 7] * 3)
     # one figure a month is what a month holds: left as it is
     assert read[read["metric"] == "accidents"]["value"].to_list() == [4.0] * 8
+
+
+@pytest.mark.parametrize("unit", ["ns", "us", "s"])
+def test_a_series_sliced_from_the_lookups_arrays_is_the_series_of_its_rows(unit: str) -> None:
+    from generator.analysis.periods import _as_series, split_periods
+
+    rng = np.random.default_rng(3)
+    n = 600
+    start = pd.Timestamp("2020-01-01")
+    table = pd.DataFrame(
+        {
+            "metric": rng.choice(["a", "b"], n),
+            "group": rng.choice(["", "x", "y"], n),
+            # shuffled days: each group's rows are out of order, as a lookup may see them
+            "period": (start + pd.to_timedelta(rng.permutation(n), unit="D")).astype(
+                f"datetime64[{unit}]"
+            ),
+            "value": rng.normal(size=n),
+            "n": 1,
+        }
+    )
+    lookup = split_periods(table)
+    assert lookup.period_values is not None
+    for (metric, group), rows in lookup.group_positions.items():
+        sliced = lookup.group_series(metric, group)
+        by_rows = _as_series(table.iloc[rows], group)
+        pd.testing.assert_series_equal(sliced, by_rows, check_freq=True)
+        assert sliced.index.name == by_rows.index.name == "period"
+    assert lookup.group_series("a", "nobody").empty

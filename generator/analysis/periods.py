@@ -98,6 +98,10 @@ class PeriodLookup:
     """Row positions of each metric in ``table`` (in table order)."""
     group_positions: Mapping[tuple[str, str], Any]
     """Row positions of each (metric, group) in ``table`` (in table order)."""
+    period_values: np.ndarray | None = None
+    """``table["period"]`` as datetime64 values: a series is a slice, not a row look-up."""
+    values: np.ndarray | None = None
+    """``table["value"]`` as float64."""
 
     def metric_rows(self, metric: str) -> pd.DataFrame:
         """The rows of ``metric`` (none when it has no data)."""
@@ -107,7 +111,17 @@ class PeriodLookup:
     def group_series(self, metric: str, group: str) -> pd.Series:
         """``series(table, metric, group)``."""
         found = self.group_positions.get((metric, group))
-        return _empty_series() if found is None else _as_series(self.table.iloc[found], group)
+        if found is None or len(found) == 0:
+            return _empty_series()
+        if self.period_values is None or self.values is None:
+            return _as_series(self.table.iloc[found], group)
+        # what _as_series makes of the rows, from the arrays (DatetimeIndex named "period")
+        out = pd.Series(
+            self.values[found],
+            index=pd.DatetimeIndex(self.period_values[found], name="period"),
+            name=group,
+        )
+        return out if out.index.is_monotonic_increasing else out.sort_index()
 
     def goal_series(self, metric: str, group: str = "", agg: str = "mean") -> pd.Series:
         """``goal_series(table, metric, group, agg)``."""
@@ -123,7 +137,16 @@ def split_periods(periods_df: pd.DataFrame) -> PeriodLookup:
         table=periods_df,
         metric_positions=periods_df.groupby("metric", sort=False).indices,
         group_positions=periods_df.groupby(["metric", "group"], sort=False).indices,
+        period_values=_datetimes(periods_df["period"]),
+        values=periods_df["value"].to_numpy(dtype="float64"),
     )
+
+
+def _datetimes(column: pd.Series) -> np.ndarray | None:
+    """The column's datetime64 values in their own unit; None for anything else (then
+    series are taken row by row, as before)."""
+    values = column.to_numpy()
+    return values if values.dtype.kind == "M" else None
 
 
 def goal_series(
