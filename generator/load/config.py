@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -245,6 +246,15 @@ def load_config(root: Path, problems: Problems) -> SiteConfig:
                     f"must be {word}, got {value!r}",
                     line=line_of(text, section, key),
                     field=fieldname,
+                )
+                continue
+            if isinstance(value, float) and not math.isfinite(value):  # TOML's inf, nan
+                problems.error(
+                    CONFIG_NAME,
+                    f"must be a finite number, got {value!r}",
+                    line=line_of(text, section, key),
+                    field=fieldname,
+                    hint="write a plain number such as 16 or 33.5",
                 )
                 continue
             values[fieldname] = value

@@ -18,6 +18,7 @@ _MESSAGES = {
     "missing": "required field is missing",
     "float_parsing": "must be a number, got {input!r}",
     "float_type": "must be a number, got {input!r}",
+    "finite_number": "must be a finite number, got {input!r}",
     "int_parsing": "must be a whole number, got {input!r}",
     "int_type": "must be a whole number, got {input!r}",
     "int_from_float": "must be a whole number, got {input!r}",
@@ -43,6 +44,7 @@ _HINTS = {
     "float": "write a plain number such as 3.78, without units",
     "list": "write [a, b] or one '- item' per line",
     "string_type": "put the text in quotes",
+    "finite_number": "write a plain number such as 48 or 3.78, not .inf, .nan or 1e400",
 }
 
 

@@ -24,7 +24,10 @@ ActivityKind = Literal[
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    # inf and nan (".inf", "1e400") are refused: no KPI, cost or score is infinite
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, str_strip_whitespace=True, allow_inf_nan=False
+    )
 
 
 class Dated(_Model):
