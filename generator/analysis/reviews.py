@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -35,6 +35,7 @@ from .progress import STATUS_LABELS, STATUS_RANK
 if TYPE_CHECKING:
     from ..data.dataset import Dataset
     from .impact import ImpactEstimate
+    from .site import Mapper
 
 Movement = Literal["improved", "worsened", "unchanged", "new", "no-data"]
 ATTENTION = ("off-track", "at-risk")
@@ -170,7 +171,7 @@ def take_snapshots(
     site: Site,
     data: Dataset,
     days: Sequence[dt.date],
-    mapper: Callable[[Callable[[Any], Any], Sequence[Any]], list[Any]] | None = None,
+    mapper: Mapper | None = None,
 ) -> list[Snapshot]:
     """One :class:`Snapshot` per day in ``days`` (in that order).
 
@@ -180,7 +181,15 @@ def take_snapshots(
     ``mapper(fn, items)`` computes ``[fn(x) for x in items]``, maybe on several processes:
     each goal's snapshots are taken on their own.
     """
-    from .site import _control_group, _seen, _windows, impacts_on, kpi_periods, progress_on
+    from .site import (
+        _control_group,
+        _seen,
+        _serial,
+        _windows,
+        impacts_on,
+        kpi_periods,
+        progress_on,
+    )
 
     cfg = site.config
     period = cfg.period
@@ -234,7 +243,7 @@ def take_snapshots(
             )
         return [snaps[i] for i in range(len(days))]
 
-    each = mapper or (lambda fn, items: [fn(x) for x in items])
+    each = mapper or _serial
     goal_ids = list(site.goals)
     by_goal = dict(zip(goal_ids, each(goal_days, goal_ids), strict=True))
     completions = {

@@ -529,6 +529,7 @@ Mapper = Callable[[Callable[[Any], Any], Sequence[Any]], list[Any]]
 
 
 def _serial(fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
+    """The mapper of one process."""
     return [fn(item) for item in items]
 
 

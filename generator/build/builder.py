@@ -241,7 +241,6 @@ class SiteBuilder:
         from ..render.jinja import render_page, template_problem
         from ..render.theme import resolve_theme
         from .assets import collect_assets
-
         from .parallel import ForkMapper
 
         t = time.perf_counter()

@@ -109,7 +109,3 @@ class ForkMapper:
                     kept[key] = value
         return out
 
-
-def serial(fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
-    """The mapper of one process."""
-    return [fn(item) for item in items]
