@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TextIO
 
 from . import __version__
-from .errors import GoalpathError, Problem, report_lines
+from .errors import GoalpathError, Problem, internal_error_text, report_lines
 
 
 def _print_problems(problems: Sequence[Problem], stream: TextIO) -> None:
@@ -329,6 +329,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
         sys.stderr.write(f"goalpath: {exc.strerror or exc}{where}\n")
         return 1
+    except Exception as exc:  # a bug: one clear paragraph, the traceback on request
+        if os.environ.get("GOALPATH_DEBUG"):
+            import traceback
+
+            traceback.print_exc(file=sys.stderr)
+        sys.stderr.write(internal_error_text(exc) + "\n")
+        return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -16,6 +16,7 @@ Exception tree::
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -186,3 +187,44 @@ class GoalpathError(Exception):
 
 class ContentErrors(GoalpathError):
     """Validation found at least one error; the build writes nothing."""
+
+
+# -- internal errors ----------------------------------------------------------------------
+
+PROCESSING_ATTR = "goalpath_processing"
+"""Set on an unexpected exception: what goalpath was working on when it was raised."""
+
+
+@contextmanager
+def while_processing(what: str) -> Iterator[None]:
+    """Label an unexpected exception with ``what`` (a source file, a page) as it leaves.
+
+    The innermost label wins, so the CLI can say "internal error while processing
+    content/goals/x.md" instead of a bare traceback. The user's own mistakes
+    (:class:`GoalpathError`) and Ctrl-C pass through unlabelled.
+    """
+    try:
+        yield
+    except (GoalpathError, KeyboardInterrupt):
+        raise
+    except Exception as exc:
+        if not hasattr(exc, PROCESSING_ATTR):
+            with suppress(AttributeError):  # an exception type with __slots__: unlabelled
+                setattr(exc, PROCESSING_ATTR, what)
+        raise
+
+
+def internal_error_text(exc: BaseException) -> str:
+    """One paragraph for an exception goalpath did not expect: what it was doing, what
+    went wrong, and that this is goalpath's fault, not the user's."""
+    where = getattr(exc, PROCESSING_ATTR, None)
+    what = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    if len(what) > 300:
+        what = what[:300] + " …"
+    return (
+        "goalpath: internal error"
+        + (f" while processing {where}" if where else "")
+        + f" ({what}). This is a bug in goalpath, not in your files. Please "
+        "report it with the traceback that "
+        "GOALPATH_DEBUG=1 prints."
+    )

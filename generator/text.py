@@ -61,13 +61,14 @@ def did_you_mean(word: str, options: Iterable[str]) -> str | None:
 
 def fmt_num(value: Any, digits: int = 3) -> str:
     """Human number: 3 significant digits, thousands separators, no trailing zeros."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
+    edge = _edge(value)
+    if edge is not None:
+        return edge
     v = float(value)
     if abs(v) < 1e-6:  # rounding noise of an exact fit (4.7e-15), not a figure to print
         return "0"
-    if math.isinf(v):
-        return "∞" if v > 0 else "−∞"
+    if abs(v) >= 1e15:  # beyond any measurement; 300 digits help no reader
+        return f"{v:.{digits}g}".replace("-", "−")
     mag = math.floor(math.log10(abs(v)))
     decimals = max(0, digits - 1 - mag)
     text = f"{v:,.{decimals}f}"
@@ -82,10 +83,39 @@ def fmt_signed(value: Any, digits: int = 3) -> str:
     return text if text in ("–", "0") or text.startswith("−") else "+" + text
 
 
-def fmt_pct(value: Any, digits: int = 0) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+def _edge(value: Any) -> str | None:
+    """What every formatter prints for a missing, not-a-number or infinite value: the
+    data refuse these where they enter, but a filter must never raise or print 'nan'."""
+    if value is None:
         return "–"
-    return f"{float(value) * 100:.{digits}f}%".replace("-", "−")
+    try:
+        v = float(value)
+    except (TypeError, ValueError, OverflowError):
+        return "–"
+    if math.isnan(v):
+        return "–"
+    if math.isinf(v):
+        return "∞" if v > 0 else "−∞"
+    return None
+
+
+def _unsigned_zero(text: str) -> str:
+    """A typographic minus, and none on a figure that rounds to zero ("−0%")."""
+    if text.startswith("-") and not text.strip("-0.,"):
+        text = text[1:]
+    if text in ("inf", "-inf"):  # a finite value times 100 can overflow
+        return "∞" if text == "inf" else "−∞"
+    return text.replace("-", "−")
+
+
+def fmt_pct(value: Any, digits: int = 0) -> str:
+    edge = _edge(value)
+    if edge is not None:
+        return edge
+    v = float(value) * 100
+    if math.isfinite(v) and abs(v) >= 1e15:
+        return f"{v:.3g}%".replace("-", "−")
+    return _unsigned_zero(f"{v:.{digits}f}") + "%"
 
 
 def fmt_date(value: Any, style: str = "long") -> str:
@@ -103,9 +133,13 @@ def fmt_date(value: Any, style: str = "long") -> str:
 
 
 def fmt_money(value: Any, currency: str = "EUR") -> str:
-    if value is None:
-        return "–"
-    return f"{currency} {float(value):,.0f}".replace("-", "−")
+    edge = _edge(value)
+    if edge is not None:
+        return edge if edge == "–" else f"{currency} {edge}"
+    v = float(value)
+    if abs(v) >= 1e15:
+        return f"{currency} {v:.3g}".replace("-", "−")
+    return f"{currency} {_unsigned_zero(f'{v:,.0f}')}"
 
 
 # -- values in generated sentences ------------------------------------------------------
@@ -123,9 +157,34 @@ def count(n: int, word: str, plural: str | None = None) -> str:
 
 def p_text(p: float) -> str:
     """A p-value as leaders read it: ``p < 0.01`` or ``p = 0.23``, never ``5.9e-06``."""
+    if math.isnan(p):
+        return "p = –"
     return "p < 0.01" if p < 0.01 else f"p = {p:.2f}"
 
 
 def id_words(ident: str) -> str:
     """A slug as words: ``ward-nurses`` → ``ward nurses``, ``csat_score`` → ``csat score``."""
     return ident.replace("-", " ").replace("_", " ").strip() or ident
+
+
+# -- figures in machine-readable output ---------------------------------------------------
+
+SIGNIFICANT_DIGITS = 12
+"""Digits kept of a float written into JSON, CSV or a chart's data."""
+
+
+def stable_floats(value: Any) -> Any:
+    """``value`` with every float rounded to :data:`SIGNIFICANT_DIGITS` significant digits.
+
+    The last digits of a regression's interval depend on the CPU (numpy's SIMD paths and
+    BLAS differ between machines: 15.119387428918792 here, …8492 there), so output written
+    with full precision was not byte-identical across machines. Twelve digits are far
+    beyond what a chart or a reader uses and far above that noise (~1e-15 relative).
+    """
+    if isinstance(value, float):
+        return float(f"{value:.{SIGNIFICANT_DIGITS}g}") if math.isfinite(value) else value
+    if isinstance(value, dict):
+        return {k: stable_floats(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [stable_floats(v) for v in value]
+    return value

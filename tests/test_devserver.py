@@ -374,3 +374,46 @@ def test_edit_break_and_fix_in_chromium(make_site: Callable[..., Path], page: An
         expect(page).to_have_title(re.compile(r"^Grow sales in the north by 15%"))
     finally:
         assert proc.stop() == 0
+
+
+def test_concurrent_readers_while_files_change_never_see_an_error(
+    make_site: Callable[..., Path],
+) -> None:
+    """Eight readers request pages without pause while the goal is saved five times:
+    every answer is a 200 with a whole page (the build swaps complete sites), and once
+    the saves stop, the page shows the last edit."""
+    root = make_site()
+    pages = ["/", "/goals/grow-sales/", "/paths/selling/", "/reviews/latest/", "/timeline/"]
+    statuses: list[int] = []
+    failures: list[str] = []
+    stop = threading.Event()
+
+    with serving(root) as s:
+
+        def reader(k: int) -> None:
+            n = 0
+            while not stop.is_set() and n < 400:
+                path = pages[(k + n) % len(pages)]
+                n += 1
+                try:
+                    status, body = get(s.port, path)
+                except OSError as exc:  # a refused or reset connection is a failure too
+                    failures.append(f"{path}: {exc!r}")
+                    continue
+                statuses.append(status)
+                if status != 200 or "</html>" not in body:
+                    failures.append(f"{path}: {status} {body[:80]!r}")
+
+        threads = [threading.Thread(target=reader, args=(k,)) for k in range(8)]
+        for t in threads:
+            t.start()
+        for i in range(5):
+            set_title(root, f"Grow sales, edit {i}")
+            time.sleep(0.3)
+        stop.set()
+        for t in threads:
+            t.join(timeout=60)
+        wait_until(lambda: not s.server.building())
+        wait_until(lambda: "Grow sales, edit 4" in get(s.port, "/goals/grow-sales/")[1], 30)
+    assert failures == [], failures[:5]
+    assert len(statuses) >= 40  # the readers really ran during the edits

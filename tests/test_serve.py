@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import http.client
 import json
@@ -248,6 +249,23 @@ def test_resolve_url_never_leaves_out_dir(site: Path, raw: str) -> None:
         "//secret",
         "/.goalpath-build",
         "http://x/../secret",
+        "/%252e%252e/secret",  # double encoding
+        "/%252e%252e%252fsecret",
+        "/%c0%ae%c0%ae/secret",  # overlong UTF-8 for '.'
+        "/%c0%af..%c0%afsecret",
+        "/%e0%80%ae%e0%80%ae/secret",
+        "/.%2e/secret",
+        "/%2E%2E/secret",
+        "/..%00/secret",
+        "/%00../secret",
+        "/..;/secret",
+        "/....//secret",
+        "/.../secret",
+        "/\\..\\secret",
+        "/%5c..%5csecret",
+        "/about/../../secret",
+        "/about/%2e%2e/%2e%2e/secret",
+        "/" + "../" * 40 + "secret",
     ],
 )
 def test_path_traversal_is_refused(running: Running, path: str) -> None:
@@ -436,7 +454,9 @@ def test_builder_crash_is_reported_and_server_survives(running: Running) -> None
     running.server.request_build(None)
     assert running.server.wait_idle(5)
     problems = running.server.problems
-    assert problems == ["goalpath: the build crashed: RuntimeError('boom') (see the terminal)"]
+    assert len(problems) == 1
+    assert problems[0].startswith("goalpath: internal error (RuntimeError: boom). This is a bug")
+    assert problems[0].endswith("(the traceback is in the terminal)")
     assert any("Traceback" in line and "boom" in line for line in running.logs)
     assert running.get("/")[0] == 200
 
@@ -653,3 +673,79 @@ def test_overlay_reload_and_reconnect_in_chromium(
     _wait(lambda: again.server.live_clients >= 1)
     assert page.locator("h1").inner_text() == "Home 1"  # served by the new server
     assert alerts == []
+
+
+# -- abuse: odd requests, long URLs, other methods, slow clients -------------------------------
+
+
+def _raw(port: int, data: bytes, timeout: float = 5.0) -> bytes:
+    """Send raw bytes, read the whole answer (the server closes after one request)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
+        sock.sendall(data)
+        sock.shutdown(socket.SHUT_WR)  # one request: the server answers, then closes
+        chunks = []
+        with contextlib.suppress(ConnectionResetError, TimeoutError):
+            while chunk := sock.recv(65536):
+                chunks.append(chunk)
+        return b"".join(chunks)
+
+
+def _status(answer: bytes) -> int:
+    first = answer.split(b"\r\n", 1)[0].split()
+    return int(first[1]) if len(first) > 1 and first[1].isdigit() else 0
+
+
+@pytest.mark.parametrize(
+    "method", ["POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "CONNECT", "PROPFIND", "FOO"]
+)
+def test_other_methods_are_refused(running: Running, method: str) -> None:
+    answer = _raw(
+        running.server.port,
+        f"{method} / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n".encode(),
+    )
+    assert _status(answer) in (405, 501), answer[:200]
+    assert b"Home" not in answer and SECRET.encode() not in answer
+    assert running.get("/")[0] == 200
+
+
+@pytest.mark.parametrize(
+    "request_bytes",
+    [
+        b"GET /" + b"a" * 70_000 + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",  # a very long URL
+        b"GET /" + b"%2e%2e/" * 5_000 + b"secret HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+        b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n" + b"X-A: b\r\n" * 200 + b"\r\n",  # header flood
+        b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + b"x" * 70_000 + b"\r\n\r\n",
+        b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03" + bytes(range(256)),  # TLS hello
+        b"GET\r\n\r\n",
+        b"GET / HTTP/9.9\r\nHost: 127.0.0.1\r\n\r\n",
+        b"GET /\x00 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+        b"GET /index.html HTTP/1.1\r\nHost: 127.0.0.1\r\nRange: bytes=0-1,2-3,-1\r\n\r\n",
+        b"GET http://evil.example/ HTTP/1.1\r\nHost: evil.example\r\n\r\n",
+        b"GET / HTTP/1.1\r\n\r\n",  # no Host at all
+    ],
+)
+def test_malformed_requests_get_an_error_and_the_server_goes_on(
+    running: Running, request_bytes: bytes
+) -> None:
+    answer = _raw(running.server.port, request_bytes)
+    assert SECRET.encode() not in answer
+    status = _status(answer)
+    assert status == 0 or status < 500 or status in (501, 505), answer[:200]
+    assert running.get("/")[0] == 200
+
+
+def test_a_slow_client_does_not_block_others(running: Running) -> None:
+    """A connection that sends half a request and waits (slowloris) holds one thread;
+    others are answered meanwhile."""
+    idle = [
+        socket.create_connection(("127.0.0.1", running.server.port), timeout=5) for _ in range(20)
+    ]
+    try:
+        for sock in idle:
+            sock.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        t0 = time.monotonic()
+        assert running.get("/")[0] == 200
+        assert time.monotonic() - t0 < 5
+    finally:
+        for sock in idle:
+            sock.close()

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from ..dates import PERIODS_PER_YEAR, period_end, periods_between
+from ..errors import while_processing
 from ..model.schema import LeadingIndicator
 from ..model.site import Goal, LearningPath, Site
 from .evidence import BehaviourSignal, EvidenceChain, behaviour_signal, evidence_chain
@@ -372,6 +373,11 @@ def _leading(
     return out, kpi_indicators
 
 
+def _analysed_path(site: Site, path: LearningPath, data: Dataset, as_of: dt.date) -> PathAnalysis:
+    with while_processing(path.source.rel):
+        return _analyse_path(site, path, data, as_of)
+
+
 def _analyse_path(site: Site, path: LearningPath, data: Dataset, as_of: dt.date) -> PathAnalysis:
     cfg = site.config
     r: PathLearning = path_learning(
@@ -563,7 +569,7 @@ def analyse_site(
     fresh_paths = dict(
         zip(
             new_paths,
-            each(lambda pid: _analyse_path(site, site.paths[pid], data, as_of), new_paths),
+            each(lambda pid: _analysed_path(site, site.paths[pid], data, as_of), new_paths),
             strict=True,
         )
     )
@@ -573,9 +579,11 @@ def analyse_site(
 
     def one_goal(gid: str) -> GoalAnalysis:
         nonlocal done
-        result = analyse_goal(
-            site, site.goals[gid], data, periods, path_results, as_of=as_of, complete=complete
-        )
+        goal = site.goals[gid]
+        with while_processing(goal.source.rel):
+            result = analyse_goal(
+                site, goal, data, periods, path_results, as_of=as_of, complete=complete
+            )
         done += 1
         if progress is not None and mapper is None:  # a pool's children stay quiet
             progress(done, len(todo))

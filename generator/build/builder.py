@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import GoalpathError, Problem, Problems
+from ..errors import GoalpathError, Problem, Problems, while_processing
 from ..load.config import SiteConfig, load_config
 from ..load.content import SourceDoc, discover, read_source
 from ..load.history import GoalHistory
@@ -169,6 +169,7 @@ class SiteBuilder:
         t0 = time.perf_counter()
         problems = Problems()
         timings: dict[str, float] = {}
+        output.recover(self.out)  # what a killed build left: put back or remove
         reason = output.check_output_dir(self.out, self.root)
         if reason:
             problems.error(
@@ -295,7 +296,8 @@ class SiteBuilder:
 
         def render(i: int) -> tuple[str | None, Problem | None]:
             try:
-                html = render_page(env, jobs[i].template, jobs[i].context())
+                with while_processing(jobs[i].out):
+                    html = render_page(env, jobs[i].template, jobs[i].context())
             except jinja2.TemplateError as exc:
                 return None, template_problem(exc, theme)
             return html, None

@@ -96,7 +96,7 @@ def meta_keys(site: Site) -> dict[str, str]:
     a goal or path without its body (an edit of the prose re-renders just its own page)."""
     docs: list[Goal | LearningPath | Page] = [*site.goals.values(), *site.paths.values()]
     docs += site.pages.values()
-    return {d.source.rel: f"{d.source.rel}:{digest(d.source.meta)}" for d in docs}
+    return {d.source.rel: f"{d.source.rel}:{digest_or_random(d.source.meta)}" for d in docs}
 
 
 def analysis_keys(

@@ -6,9 +6,12 @@ sibling temp folder and renamed over ``build/`` only when complete.
 
 from __future__ import annotations
 
+import errno
 import os
+import secrets
 import shutil
-import tempfile
+import sys
+import time
 from pathlib import Path, PurePosixPath
 
 MARKER = ".goalpath-build"
@@ -69,23 +72,115 @@ def check_output_dir(out: Path, site_root: Path) -> str | None:
     return None
 
 
+_STAGING, _ASIDE = "tmp", "old"
+"""``.build.tmp-<pid>-<token>``: a site being written; ``.build.old-<pid>``: the previous
+site set aside by the two-rename fallback. The pid says whether its build still runs."""
+
+
 def new_staging_dir(out: Path) -> Path:
+    """An empty sibling of ``out`` to write the new site into, made with the usual
+    permissions (0777 under the umask, so 0755 with the common 022): ``tempfile.mkdtemp``
+    makes 0700 folders, and a web server running as another user got 403 on the site."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    while True:
+        path = out.with_name(f".{out.name}.{_STAGING}-{os.getpid()}-{secrets.token_hex(4)}")
+        try:
+            path.mkdir(mode=0o777)
+        except FileExistsError:
+            continue
+        return path
 
 
 def swap_into_place(staging: Path, out: Path) -> None:
-    """Replace ``out`` with ``staging``; the old folder is removed only after the rename."""
+    """Replace ``out`` with ``staging`` so that a reader, or a build killed at any
+    moment, finds ``out`` as the previous complete site or the new one.
+
+    On Linux the two folders trade places in one ``renameat2(RENAME_EXCHANGE)``; the old
+    site, now at the staging path, is removed afterwards. Elsewhere (or on a file system
+    without it) the old site is renamed aside first: a kill between the two renames
+    leaves no ``out``, and :func:`recover` puts the old one back at the next build.
+    """
     (staging / MARKER).write_text("made by goalpath; replaced on every build\n", encoding="utf-8")
+    if out.exists() and _exchange(staging, out):
+        shutil.rmtree(staging, ignore_errors=True)
+        return
     old: Path | None = None
     if out.exists():
-        old = out.with_name(f".{out.name}.old-{os.getpid()}")
+        old = out.with_name(f".{out.name}.{_ASIDE}-{os.getpid()}")
         if old.exists():
             shutil.rmtree(old)
         os.replace(out, old)
     os.replace(staging, out)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically (Linux ``renameat2``); False when the system cannot."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (AttributeError, OSError):  # a C library older than glibc 2.28
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EPERM):
+        return False  # the kernel or file system lacks it: the fallback renames
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def recover(out: Path) -> list[str]:
+    """Before a build: put back a previous site that a killed build left set aside, and
+    remove what killed builds left beside ``out``; folders of builds still running are
+    left alone. Returns what was done, for the log."""
+    done: list[str] = []
+    prefix = f".{out.name}."
+    try:
+        siblings = sorted(out.parent.iterdir()) if out.parent.is_dir() else []
+    except OSError:
+        return done
+    for path in siblings:
+        name = path.name
+        if not name.startswith(prefix) or not path.is_dir() or path.is_symlink():
+            continue
+        kind, _, rest = name[len(prefix) :].partition("-")
+        if kind not in (_STAGING, _ASIDE) or _running(rest.split("-")[0], path):
+            continue
+        if kind == _ASIDE and not out.exists() and (path / MARKER).exists():
+            os.replace(path, out)
+            done.append(f"restored {out.name}/ from {name} (a build was stopped mid-swap)")
+            continue
+        shutil.rmtree(path, ignore_errors=True)
+        done.append(f"removed {name} (left by a stopped build)")
+    return done
+
+
+def _running(pid_text: str, path: Path) -> bool:
+    """Whether the build that owns ``path`` may still be running."""
+    if not pid_text.isdigit():  # an older goalpath's mkdtemp name: only when stale
+        try:
+            return time.time() - path.stat().st_mtime < _STALE_SECONDS
+        except OSError:
+            return False
+    pid = int(pid_text)
+    if pid == os.getpid():
+        return False  # ours from an earlier build in this process (serve): finished
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's live process
+    return True
+
+
+_STALE_SECONDS = 3600
 
 
 def discard(staging: Path) -> None:

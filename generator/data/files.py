@@ -12,9 +12,11 @@ import csv
 import io
 import posixpath
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pyarrow as pa
@@ -26,6 +28,9 @@ from .validate import MAX_PER_COLUMN, Origin, RawTable
 from .xapi import XapiContext, parse_xapi
 
 SUFFIXES = (".csv", ".parquet")
+MAX_COLUMNS = 1_000
+"""A wider file is refused before its rows are read: goalpath reads at most eight columns
+of a table, and 20,000 unknown ones took a minute of warnings."""
 _BOM = b"\xef\xbb\xbf"
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 
@@ -129,7 +134,26 @@ def _scan(
 
     Blank lines are skipped (as pyarrow does); a bad row is ``(line, fields found)``.
     """
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
+    with _cells_up_to(len(text)):
+        return _scan_rows(csv.reader(io.StringIO(text, newline=""), delimiter=sep))
+
+
+@contextmanager
+def _cells_up_to(size: int) -> Iterator[None]:
+    """Lift the csv module's 128 KB cell limit for one file: pyarrow reads longer cells,
+    and their lines must still be found; an unclosed quote then becomes "expected 4
+    fields, found 3" at the line where it opens instead of an error with no line."""
+    previous = csv.field_size_limit()
+    csv.field_size_limit(max(previous, size + 1))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
+
+
+def _scan_rows(
+    reader: Any,
+) -> tuple[list[str], list[list[str]], list[int], list[tuple[int, int]]]:
     header: list[str] | None = None
     rows: list[list[str]] = []
     lines: list[int] = []
@@ -223,6 +247,15 @@ def parse_csv(
     except csv.Error as exc:
         problems.error(shown, f"cannot read the file: {exc}", line=1)
         return None
+    if len(header) > MAX_COLUMNS:
+        problems.error(
+            shown,
+            f"the header has {len(header):,} columns; goalpath reads files of up to "
+            f"{MAX_COLUMNS:,} columns",
+            line=1,
+            hint="export only the columns goalpath reads (docs/data.md lists them)",
+        )
+        return None
     names = [h.strip() for h in header]
     seen: set[str] = set()
     for name in names:
@@ -315,6 +348,15 @@ def _read_slow(
 def parse_parquet(data: bytes, shown: str, problems: Problems) -> RawTable | None:
     """Cells of a Parquet file, typed as stored; problems say ``row N``."""
     try:
+        width = len(pq.read_schema(pa.BufferReader(data)).names)
+        if width > MAX_COLUMNS:
+            problems.error(
+                shown,
+                f"the file has {width:,} columns; goalpath reads files of up to "
+                f"{MAX_COLUMNS:,} columns",
+                hint="write only the columns goalpath reads (docs/data.md lists them)",
+            )
+            return None
         table = pq.read_table(pa.BufferReader(data))
         frame = table.to_pandas(date_as_object=False)
     except (pa.ArrowException, OSError, ValueError) as exc:

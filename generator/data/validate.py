@@ -22,6 +22,11 @@ from ..text import did_you_mean
 from .schema import DATE_DTYPE, TEXT_DTYPE, VERBS, Column, TableSpec
 
 MAX_PER_COLUMN = 20
+SHOWN_UNKNOWN_COLUMNS = 5
+"""Unknown columns named one by one; the rest in one warning."""
+MAX_MAGNITUDE = 1e15
+"""Larger numbers are refused: sums and means of a month's 1e308s overflow to infinity,
+and no KPI, score or duration is a quadrillion of its unit."""
 """Problems reported per file and column before "… and N more rows"."""
 
 _ISO_DATETIME = re.compile(
@@ -171,6 +176,18 @@ def _parse_number(s: pd.Series, column: Column) -> _Parsed:
     checks = [_Check(bad, _not_a_number)]
     ok = ~empty & ~bad
     with np.errstate(invalid="ignore"):
+        huge = ok & (np.abs(arr) > MAX_MAGNITUDE)
+    checks.append(
+        _Check(
+            huge,
+            lambda t: (
+                f"too large to be a measurement: {t}",
+                f"values up to ±{MAX_MAGNITUDE:.0e} are read; check the unit and the export",
+            ),
+        )
+    )
+    ok &= ~huge
+    with np.errstate(invalid="ignore"):
         if column.kind == "level":
             fraction = ok & (arr != np.round(arr))
             checks.append(
@@ -275,9 +292,14 @@ def check_columns(
                 field=origin.field_prefix + name,
                 hint=(f"{close} " if close else "") + f"columns found: {listing}",
             )
+    named_unknown = 0
     for name in found:
         if name in known:
             continue
+        if name:
+            named_unknown += 1
+            if named_unknown > SHOWN_UNKNOWN_COLUMNS:
+                continue
         if not name:
             problems.warning(
                 origin.file,
@@ -293,6 +315,15 @@ def check_columns(
             field=origin.field_prefix + name,
             hint=did_you_mean(name, [k for k in known if k not in found])
             or f"known columns: {', '.join(known)}",
+        )
+    rest = [n for n in unknown if n][SHOWN_UNKNOWN_COLUMNS:]
+    if rest:
+        shown = ", ".join(rest[:5]) + (", …" if len(rest) > 5 else "")
+        problems.warning(
+            origin.file,
+            f"{len(rest):,} more unknown columns are ignored: {shown}",
+            line=origin.header_line,
+            hint=f"known columns: {', '.join(known)}",
         )
     return ok
 

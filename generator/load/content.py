@@ -14,9 +14,12 @@ from typing import Any
 
 import yaml
 
-from ..errors import Problems
+from ..errors import Problems, while_processing
+from .yaml_bounds import MAX_BYTES, check_shape
 
 KINDS = ("goals", "paths", "pages")
+MAX_FILE_BYTES = 10_000_000
+"""A content file larger than this is refused (the example's largest is 9 KB)."""
 FieldPath = tuple[str | int, ...]
 
 
@@ -87,9 +90,16 @@ def split_front_matter(text: str) -> tuple[list[str], int | None] | None:
 
 def read_source(root: Path, kind: str, path: Path, problems: Problems) -> SourceDoc | None:
     """Read one file; report unreadable, non-UTF-8, empty files and YAML errors."""
+    rel = _rel(root, path)
+    with while_processing(rel):
+        return _read_source(root, kind, path, rel, problems)
+
+
+def _read_source(
+    root: Path, kind: str, path: Path, rel: str, problems: Problems
+) -> SourceDoc | None:
     import hashlib
 
-    rel = _rel(root, path)
     if not path.resolve().is_relative_to(root.resolve()):
         # A symlink (of the file or a folder) to outside the site: never read it,
         # so `content/pages/x.md -> ~/.ssh/...` cannot publish a private file.
@@ -100,6 +110,16 @@ def read_source(root: Path, kind: str, path: Path, problems: Problems) -> Source
         )
         return None
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            problems.error(
+                rel,
+                f"the file is {size / 1e6:.1f} MB; goalpath reads content files of up to "
+                f"{MAX_FILE_BYTES // 1_000_000} MB",
+                hint="split the text into several pages, or link to large documents "
+                "instead of pasting them",
+            )
+            return None
         data = path.read_bytes()
     except OSError as exc:
         problems.error(
@@ -185,6 +205,25 @@ _OFFSET = 2
 def _parse_yaml(
     text: str, rel: str, problems: Problems
 ) -> tuple[dict[str, Any] | None, dict[FieldPath, Position]]:
+    if len(text) > MAX_BYTES:
+        problems.error(
+            rel,
+            f"the front-matter is {len(text):,} characters long; goalpath reads at most "
+            f"{MAX_BYTES:,}",
+            line=_OFFSET - 1,
+            hint="keep long text in the Markdown body below the closing '---'",
+        )
+        return None, {}
+    shape = check_shape(text, _FastLoader, _Loader)
+    if shape is not None:
+        problems.error(
+            rel,
+            shape.message,
+            line=shape.line + _OFFSET,
+            column=shape.column + 1,
+            hint=shape.hint,
+        )
+        return None, {}
     try:
         try:
             node = yaml.compose(text, Loader=_FastLoader)
@@ -225,6 +264,14 @@ def _parse_yaml(
             rel,
             f"YAML value error: {exc.problem}",
             line=mark.line + _OFFSET if mark else None,
+            hint="dates are YYYY-MM-DD; quote text that looks like a date or number",
+        )
+        return None, {}
+    except (ValueError, TypeError, KeyError, OverflowError) as exc:  # a constructor's own
+        problems.error(
+            rel,
+            f"YAML value error: {exc}",
+            line=_OFFSET,
             hint="dates are YYYY-MM-DD; quote text that looks like a date or number",
         )
         return None, {}

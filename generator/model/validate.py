@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
-from ..errors import Problems
+from ..errors import Problems, while_processing
 from ..load.config import SiteConfig
 from ..load.content import SourceDoc, dotted
 from ..text import did_you_mean, slugify
@@ -163,7 +163,8 @@ def validate_site(
                 )
                 continue
             first_seen[ident] = doc
-            parsed = _parse(model, doc, {**doc.meta, "id": ident}, problems)
+            with while_processing(doc.rel):
+                parsed = _parse(model, doc, {**doc.meta, "id": ident}, problems)
             if parsed is not None:
                 into[ident] = (parsed, doc)
         declared[kind] = set(first_seen) | set((unreadable or {}).get(kind, ()))

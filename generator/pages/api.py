@@ -13,6 +13,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from ..model.site import Site
+from ..text import stable_floats
 
 if TYPE_CHECKING:
     from ..analysis.impact import ImpactEstimate
@@ -172,35 +173,37 @@ def goals_csv(goals: list[dict[str, Any]]) -> str:
     for g in goals:
         k, imp, roi = g["kpi"], g["impact"] or {}, g["roi"] or {}
         writer.writerow(
-            [
-                g["id"],
-                _text_cell(g["title"]),
-                _text_cell(g["owner"]),
-                _text_cell(g["department"]),
-                g["status"],
-                g["as_of"],
-                g["deadline"],
-                _text_cell(k["metric"]),
-                _text_cell(k["unit"]),
-                k["direction"],
-                k["baseline"],
-                k["target"],
-                k["current"],
-                k["progress"],
-                k["expected_progress"],
-                k["forecast"],
-                imp.get("method"),
-                imp.get("estimate"),
-                imp.get("ci_low"),
-                imp.get("ci_high"),
-                imp.get("evidence"),
-                roi.get("roi_pct"),
-                roi.get("roi_low"),
-                roi.get("roi_high"),
-            ]  # fmt: skip
+            stable_floats(
+                [
+                    g["id"],
+                    _text_cell(g["title"]),
+                    _text_cell(g["owner"]),
+                    _text_cell(g["department"]),
+                    g["status"],
+                    g["as_of"],
+                    g["deadline"],
+                    _text_cell(k["metric"]),
+                    _text_cell(k["unit"]),
+                    k["direction"],
+                    k["baseline"],
+                    k["target"],
+                    k["current"],
+                    k["progress"],
+                    k["expected_progress"],
+                    k["forecast"],
+                    imp.get("method"),
+                    imp.get("estimate"),
+                    imp.get("ci_low"),
+                    imp.get("ci_high"),
+                    imp.get("evidence"),
+                    roi.get("roi_pct"),
+                    roi.get("roi_low"),
+                    roi.get("roi_high"),
+                ]
+            )  # fmt: skip
         )
     return buf.getvalue()
 
 
 def dumps(data: Any) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+    return json.dumps(stable_floats(data), indent=2, ensure_ascii=False, sort_keys=False) + "\n"

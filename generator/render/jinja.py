@@ -15,7 +15,7 @@ import jinja2
 
 from ..analysis.progress import STATUS_LABELS
 from ..errors import Problem
-from ..text import fmt_date, fmt_money, fmt_num, fmt_pct, fmt_signed
+from ..text import fmt_date, fmt_money, fmt_num, fmt_pct, fmt_signed, stable_floats
 from .theme import Theme
 
 # ---------------------------------------------------------------- environment
@@ -54,7 +54,7 @@ def make_env(theme: Theme) -> jinja2.Environment:
 def script_json_dumps(obj: Any, **kwargs: Any) -> str:
     """``json.dumps`` for ``tojson`` (which then escapes ``<``, ``>``, ``&``, ``'``), with
     U+2028/U+2029 escaped too: raw, they end a line in JavaScript older than ES2019."""
-    text = json.dumps(obj, **kwargs)
+    text = json.dumps(stable_floats(obj), **kwargs)
     return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import Problem
+from ..errors import Problem, internal_error_text
 
 
 @dataclass(frozen=True)
@@ -185,9 +185,11 @@ class BuildLoop:
         try:
             outcome = self.builder(changed)
         except Exception as exc:
-            self.log("the build crashed:\n" + traceback.format_exc().rstrip())
+            self.log(traceback.format_exc().rstrip() + "\n" + internal_error_text(exc))
             problem = Problem(
-                "goalpath", message=f"the build crashed: {exc!r}", hint="see the terminal"
+                "goalpath",
+                message=internal_error_text(exc).removeprefix("goalpath: "),
+                hint="the traceback is in the terminal",
             )
             outcome = BuildOutcome(False, [problem])
         seconds = outcome.seconds or time.perf_counter() - t0
