@@ -282,6 +282,8 @@ def main() -> None:
             rows.append(measure(f"{name}: build, no cache", cmd, runs, cold, hugo=True))
             if again:
                 rows.append(measure(f"{name}: build again, nothing changed", cmd, runs, hugo=True))
+                forced = [*cmd, "--force"]  # everything rendered again, caches warm
+                rows.append(measure(f"{name}: build again --force", forced, runs, hugo=True))
 
         example = tmp / "example" / "site"
         example.mkdir(parents=True)

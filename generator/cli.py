@@ -120,6 +120,29 @@ def _log_line(text: str) -> None:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    from .build import up_to_date
+
+    t0 = time.perf_counter()
+    root = args.site.resolve()
+    out = (args.out or root / "build").resolve()
+    record = up_to_date.manifest_path(root, out)
+    key = up_to_date.input_key(
+        root, up_to_date.options_of(out, args.base_url, args.strict, args.today)
+    )
+    last = up_to_date.load(record, key, out) if key and not args.force else None
+    if last is not None:  # nothing changed: build/ is what a build would write
+        problems = [Problem(**p) for p in last.get("problems", [])]
+        _print_problems(problems, sys.stderr)
+        if not args.quiet:
+            sys.stderr.write(
+                f"{out} is up to date: nothing changed since the last build "
+                f"({last.get('files')} files, {last.get('pages')} pages; checked in "
+                f"{time.perf_counter() - t0:.2f} s; --force rebuilds)"
+                + (f"; {_summary(problems)}" if problems else "")
+                + "\n"
+            )
+        return 0
+
     from .build.builder import SiteBuilder
 
     bar = _ProgressBar(sys.stderr, _wants_progress(args))
@@ -140,6 +163,13 @@ def cmd_build(args: argparse.Namespace) -> int:
             f"(the previous {builder.out.name}/ is unchanged)\n"
         )
         return 1
+    if key is not None:
+        summary = {
+            "files": result.files,
+            "pages": result.pages,
+            "problems": [p.to_json() for p in result.problems],
+        }
+        up_to_date.save(record, key, builder.out, summary)
     if not args.quiet:
         sys.stderr.write(
             f"built {result.files} files ({result.pages} pages) into {builder.out} "
@@ -255,6 +285,11 @@ def make_parser() -> argparse.ArgumentParser:
     b.add_argument("--base-url", default=None, help="override site.base_url, e.g. /goals/")
     b.add_argument("--strict", action="store_true", help="treat warnings as errors")
     b.add_argument("--quiet", "-q", action="store_true", help="print only problems")
+    b.add_argument(
+        "--force",
+        action="store_true",
+        help="build even when nothing changed since the last build",
+    )
     b.add_argument("--today", type=_date, default=None, help=argparse.SUPPRESS)
     b.set_defaults(func=cmd_build)
 

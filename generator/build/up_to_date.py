@@ -1,0 +1,154 @@
+"""Whether ``build/`` already holds what a build would write: nothing that makes the site
+changed since the last build, and nobody touched the output since.
+
+A build is a function of its inputs: the site's files (config, content, data, themes),
+the report date, the command's options, and goalpath itself with the libraries that shape
+its output. After a successful CLI build the digest of all of these is kept in
+``.goalpath-cache/`` with a listing of what was written (name, size, mtime of every file)
+and the build's warnings. The next ``goalpath build`` computes the digest again, before
+importing pandas or Jinja; when it and the listing match, ``build/`` is what the build
+would write, byte for byte (builds are deterministic: tests/test_crash_safety.py), and
+the command reprints the warnings and stops.
+
+Never taken when the data come from a SQL database (its rows are not files we can
+hash), and never when the digest cannot be computed: then the build simply runs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import sys
+import tomllib
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+FORMAT = 1
+SOURCES = ("content", "data", "themes")
+LIBRARIES = (
+    "jinja2", "markdown-it-py", "mdit-py-plugins", "pyyaml", "pydantic", "pandas", "numpy",
+    "pyarrow", "scipy", "statsmodels", "altair", "vl-convert-python",
+)  # fmt: skip
+"""Packages whose version can change the bytes of a page or a chart."""
+
+
+def manifest_path(root: Path, out: Path) -> Path:
+    name = hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:16]
+    return root / ".goalpath-cache" / f"build-{name}.json"
+
+
+def input_key(root: Path, options: dict[str, Any]) -> str | None:
+    """The digest of everything a build of ``root`` reads, or None when it cannot be
+    known from files (a SQL source) or read."""
+    h = hashlib.sha256()
+    try:
+        config = root / "goalpath.toml"
+        text = config.read_bytes() if config.exists() else b""
+        settings = tomllib.loads(text.decode("utf-8")) if text else {}
+        data = settings.get("data", {})
+        if not isinstance(data, dict) or data.get("sources"):
+            return None
+        files: set[Path] = set()
+        for folder in SOURCES:
+            base = root / folder
+            if base.is_dir():
+                files.update(p for p in base.rglob("*") if p.is_file())
+        for name in ("kpis", "learning", "skills"):  # configured tables outside data/
+            rel = data.get(name)
+            if isinstance(rel, str) and rel:
+                target = root / rel
+                if target.parent.is_dir():
+                    files.update(p for p in target.parent.glob(target.stem + ".*") if p.is_file())
+        _feed(h, "config", text)
+        for path in sorted(files):
+            _feed(h, path.relative_to(root).as_posix(), path.read_bytes())
+        _feed(h, "goalpath", _own_digest().encode())
+        _feed(h, "options", json.dumps(options, sort_keys=True, default=str).encode())
+    except (OSError, ValueError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    return h.hexdigest()
+
+
+def _feed(h: Any, name: str, data: bytes) -> None:
+    h.update(f"{name}\x00{len(data)}\x00".encode())
+    h.update(data)
+
+
+def _own_digest() -> str:
+    """goalpath's own code and built-in theme, Python's and the libraries' versions: an
+    upgrade (or an edit in a development checkout) makes every site stale."""
+    h = hashlib.sha256(sys.version.encode())
+    package = Path(__file__).resolve().parent.parent
+    themes = package.parent / "themes"
+    if not themes.is_dir():  # an installed wheel ships the theme as goalpath_themes
+        themes = package.parent / "goalpath_themes"
+    for base in (package, themes):
+        for path in sorted(base.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                _feed(h, path.relative_to(base).as_posix(), path.read_bytes())
+    for name in LIBRARIES:
+        try:
+            h.update(f"{name}={metadata.version(name)}\n".encode())
+        except metadata.PackageNotFoundError:
+            h.update(f"{name}=-\n".encode())
+    return h.hexdigest()
+
+
+def listing(out: Path) -> str | None:
+    """Name, size and modification time of every file under ``out``: any change to the
+    output (a deleted page, an edited file, a folder rebuilt by hand) makes it differ."""
+    if not out.is_dir():
+        return None
+    h = hashlib.sha256()
+    for dirpath, dirnames, filenames in os.walk(out):
+        dirnames.sort()
+        for name in sorted(filenames):
+            path = Path(dirpath) / name
+            st = path.lstat()
+            rel = path.relative_to(out).as_posix()
+            h.update(f"{rel}\x00{st.st_size}\x00{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()
+
+
+def options_of(out: Path, base_url: str | None, strict: bool, today: dt.date | None) -> dict[str, Any]:
+    """What of the command line and the environment a build's output depends on."""
+    return {
+        "out": str(out.resolve()),
+        "base_url": base_url,
+        "strict": strict,
+        "today": (today or dt.date.today()).isoformat(),  # the report date may default to it
+    }
+
+
+def save(path: Path, key: str, out: Path, summary: dict[str, Any]) -> None:
+    """Record a successful build; a failure to write only costs the next build its
+    shortcut."""
+    seen = listing(out)
+    if seen is None:
+        return
+    payload = {"format": FORMAT, "key": key, "listing": seen, **summary}
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".tmp-{os.getpid()}")
+        tmp.write_text(json.dumps(payload, sort_keys=True), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        pass
+
+
+def load(path: Path, key: str, out: Path) -> dict[str, Any] | None:
+    """The last build's summary when ``build/`` is up to date for ``key``, else None. A
+    missing, corrupt or foreign file is not trusted: the build runs."""
+    try:
+        payload = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(payload, dict) or payload.get("format") != FORMAT:
+        return None
+    if payload.get("key") != key or payload.get("listing") != listing(out):
+        return None
+    return payload
+
