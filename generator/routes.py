@@ -36,3 +36,31 @@ def content_page_dir(page_id: str) -> str:
 def page_file(folder: str) -> str:
     """The file a folder's page is written to: ``goals/x/`` → ``goals/x/index.html``."""
     return f"{folder}index.html"
+
+
+GOALS = "goals/"
+"""Every goal in one sortable, filterable table."""
+PATHS = "paths/"
+"""Every learning path."""
+TAGS = "tags/"
+"""Every tag, each linking to its page."""
+DEPARTMENTS = "departments/"
+"""Every department, each linking to its page."""
+
+
+def term_slug(name: str) -> str:
+    """A tag's or department's folder name: ``Customer service`` → ``customer-service``;
+    a name with no ASCII letter or digit gets its code points (``x-4eba-4e8b``)."""
+    from .text import slugify
+
+    return slugify(name) or "x-" + "-".join(f"{ord(c):x}" for c in name)[:60].rstrip("-")
+
+
+def tag_dir(name: str) -> str:
+    """``tags/<slug>/``: the goals with this tag."""
+    return f"{TAGS}{term_slug(name)}/"
+
+
+def department_dir(name: str) -> str:
+    """``departments/<slug>/``: the goals of this department."""
+    return f"{DEPARTMENTS}{term_slug(name)}/"

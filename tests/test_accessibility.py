@@ -18,6 +18,11 @@ PAGES = [
     "alignment/",
     "skills/",
     "about/",
+    "goals/",
+    "paths/",
+    "tags/",
+    "tags/healthcare/",
+    "departments/patient-safety/",
 ]
 OPTIONAL_PAGES = ["reviews/latest/"]  # checked once the review pages exist in the build
 BLOCKING = {"serious", "critical"}
@@ -45,6 +50,8 @@ PHONE_PAGES = [
     "paths/safe-medication/",
     "timeline/",
     "skills/",
+    "goals/",
+    "paths/",
 ]
 
 

@@ -120,7 +120,8 @@ def test_scripted_edits_equal_clean_builds(example: Path) -> None:
         (
             "a goal's title",
             lambda: edit(onboarding, "from 48 to 38 days", "from 48 to 36 days"),
-            lambda r: 2 + reviews <= r.pages <= 8 + reviews,
+            # + goals/, paths/ and the goal's three tag pages and department page
+            lambda r: 2 + reviews <= r.pages <= 14 + reviews,
         ),
         (
             "a goal's parent",
@@ -243,7 +244,13 @@ def test_one_goal_edit_rerenders_only_the_pages_that_show_it(tmp_path: Path) -> 
     total = first.pages  # 30 goals, 3 paths, about, dashboard, 3 overviews, 404, reviews
     reviews = review_pages(tmp_path / "out")
     assert reviews >= 3
-    assert total == 30 + 3 + 1 + 1 + 3 + 1 + reviews
+    out = tmp_path / "out"
+    terms = len(list(out.glob("tags/*/index.html"))) + len(
+        list(out.glob("departments/*/index.html"))
+    )
+    lists = 4 + terms  # goals/, paths/, tags/, departments/ and a page per tag and department
+    assert terms == 12 + len({line for line in _departments(root)})
+    assert total == 30 + 3 + 1 + 1 + 3 + 1 + reviews + lists
 
     goal = root / "content/goals/goal-0013.md"  # parent goal-0000, path-001, no children
     edit(goal, "A synthetic goal", "An edited goal")
@@ -253,13 +260,22 @@ def test_one_goal_edit_rerenders_only_the_pages_that_show_it(tmp_path: Path) -> 
     edit(goal, "title: Goal 13 ", "title: Goal thirteen ")
     title = builder.build()
     # itself, its parent (child list), its path, the dashboard, timeline, alignment, skills,
-    # and the reviews, which list every goal
-    shown = 7 + reviews
+    # the reviews, which list every goal, goals/, paths/, its tag's and its department's page
+    shown = 7 + reviews + 4
     assert (title.pages, title.reused) == (shown, total - shown)
 
     edit(goal, "title: Goal thirteen ", "title: Goal 13 ")
     assert builder.build().pages == shown  # back again: no stale page kept
     assert_same_as_clean(root, tmp_path / "out")
+
+
+def _departments(root: Path) -> list[str]:
+    return [
+        line.split(":", 1)[1].strip()
+        for p in (root / "content/goals").glob("*.md")
+        for line in p.read_text().splitlines()
+        if line.startswith("department:")
+    ]
 
 
 # -- period reviews: snapshots kept per goal equal a fresh analysis -----------------------------

@@ -13,7 +13,20 @@ from ..load.content import SourceDoc
 from .schema import Activity, Cohort, GoalMeta, PageMeta, PathMeta
 
 RESERVED_PAGE_IDS = frozenset(
-    {"goals", "paths", "assets", "api", "timeline", "alignment", "skills", "reviews", "search"}
+    {
+        "goals",
+        "paths",
+        "assets",
+        "api",
+        "timeline",
+        "alignment",
+        "skills",
+        "reviews",
+        "search",
+        "tags",
+        "departments",
+        "sitemap.xml",
+    }  # fmt: skip
 )
 """Top-level folders the generator writes itself; a page may not take one of these ids."""
 

@@ -14,7 +14,7 @@ from ..model.site import Site
 from ..render.markdown import RenderedMarkdown, make_parser, render_markdown
 from ..render.theme import Theme
 from ..render.urls import Urls
-from ..routes import content_page_dir, goal_dir, path_dir, review_dir
+from ..routes import content_page_dir, department_dir, goal_dir, path_dir, review_dir, tag_dir
 from .views import SiteViews
 
 if TYPE_CHECKING:
@@ -149,6 +149,8 @@ class RenderState:
             "goal_url": lambda goal_id: url(goal_dir(goal_id)),
             "path_url": lambda path_id: url(path_dir(path_id)),
             "review_url": lambda label: url(review_dir(label)),
+            "tag_url": lambda name: url(tag_dir(name)),
+            "department_url": lambda name: url(department_dir(name)),
             "root": self.urls.root_prefix(job_out),
             "asset": lambda name: url(f"assets/{name}"),
             "nav_pages": nav,

@@ -58,6 +58,9 @@ def build_jobs(state: RenderState) -> list[PageJob]:
         jobs.append(PageJob(out, "page.html", ctx, deps, page.meta.title))
     jobs += _overview_jobs(state)
     jobs += _review_jobs(state)
+    from .lists import list_jobs  # lists builds on this module's helpers
+
+    jobs += list_jobs(state)
     jobs.append(
         PageJob(
             "404.html",
@@ -95,6 +98,10 @@ def _dashboard_job(state: RenderState) -> PageJob:
             rows=rows,
             status_counts=[
                 (s, STATUS_LABELS[s], counts[s])
+                for s in sorted(counts, key=lambda s: STATUS_RANK.get(s, 9))
+            ],
+            statuses=[
+                (s, STATUS_LABELS[s], STATUS_RANK.get(s, 9))
                 for s in sorted(counts, key=lambda s: STATUS_RANK.get(s, 9))
             ],
             departments=sorted({g.meta.department for g in goals if g.meta.department}),

@@ -21,12 +21,14 @@ if TYPE_CHECKING:
     from .context import RenderState
 
 SECTIONS = [
+    {"id": "goals", "title": "Goals", "href": "goals/"},
+    {"id": "paths", "title": "Paths", "href": "paths/"},
     {"id": "timeline", "title": "Timeline", "href": "timeline/"},
     {"id": "alignment", "title": "Alignment", "href": "alignment/"},
     {"id": "skills", "title": "Skills", "href": "skills/"},
     {"id": "reviews", "title": "Reviews", "href": LATEST_REVIEW},
 ]
-SECTION_IDS = ["timeline", "alignment", "skills", "reviews"]
+SECTION_IDS = ["goals", "paths", "timeline", "alignment", "skills", "reviews"]
 
 
 @dataclass(frozen=True)

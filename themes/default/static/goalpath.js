@@ -1,30 +1,83 @@
 // Small progressive enhancements; every page works without them.
 (function () {
   "use strict";
-  // Dashboard filters: department and tag, no server needed.
+  // Goal filters (dashboard, goals/): status, department, owner, tag. The choice is kept
+  // in the address (?status=at-risk&tag=safety), so a filtered view can be shared; a
+  // link with those parameters opens filtered, from a server or from file://.
   function setupFilters() {
     var root = document.querySelector("[data-filter-root]");
     if (!root) return;
     var list = document.getElementById(root.getAttribute("data-filter-root"));
-    var selects = root.querySelectorAll("select[data-filter]");
+    if (!list) return;
+    var selects = Array.prototype.slice.call(root.querySelectorAll("select[data-filter]"));
     var counter = root.querySelector(".filter-count");
     function apply() {
       var shown = 0, total = 0;
-      list.querySelectorAll("li[data-department]").forEach(function (li) {
+      list.querySelectorAll("[data-filter-item]").forEach(function (item) {
         var ok = true;
         selects.forEach(function (s) {
           var want = s.value, key = s.getAttribute("data-filter");
           if (!want) return;
-          var have = li.getAttribute("data-" + key) || "";
+          var have = item.getAttribute("data-" + key) || "";
           ok = ok && (key === "tags" ? have.split("|").indexOf(want) >= 0 : have === want);
         });
-        li.hidden = !ok; total++; if (ok) shown++;
+        item.hidden = !ok; total++; if (ok) shown++;
       });
       if (counter) counter.textContent = shown === total ? "" : shown + " of " + total + " goals";
     }
-    selects.forEach(function (s) { s.addEventListener("change", apply); });
+    function remember() {
+      var params = new URLSearchParams(window.location.search);
+      selects.forEach(function (s) {
+        var name = s.getAttribute("data-param");
+        if (s.value) params.set(name, s.value); else params.delete(name);
+      });
+      var query = params.toString();
+      try {  // some browsers refuse to change a file:// address; the filter still applies
+        history.replaceState(null, "", window.location.pathname + (query ? "?" + query : "") + window.location.hash);
+      } catch (e) { /* keep the address as it is */ }
+    }
+    var given = new URLSearchParams(window.location.search);
+    selects.forEach(function (s) {
+      var want = given.get(s.getAttribute("data-param"));
+      if (want !== null && Array.prototype.some.call(s.options, function (o) { return o.value === want; })) {
+        s.value = want;
+      }
+      s.addEventListener("change", function () { apply(); remember(); });
+    });
+    apply();
   }
-  document.addEventListener("DOMContentLoaded", setupFilters);
+
+  // Sortable tables: a button in each sortable column heading; the column's cells sort by
+  // their data-sort value (numbers as numbers), the heading says which way (aria-sort).
+  function setupSorting() {
+    document.querySelectorAll("table[data-sortable]").forEach(function (table) {
+      var heads = Array.prototype.slice.call(table.tHead.rows[0].cells);
+      heads.forEach(function (th, column) {
+        var button = th.querySelector("button[data-sort-type]");
+        if (!button) return;
+        button.addEventListener("click", function () {
+          var ascending = th.getAttribute("aria-sort") !== "ascending";
+          var numeric = button.getAttribute("data-sort-type") === "number";
+          var body = table.tBodies[0];
+          var rows = Array.prototype.slice.call(body.rows);
+          function key(row) {
+            var cell = row.cells[column];
+            var v = cell.hasAttribute("data-sort") ? cell.getAttribute("data-sort") : cell.textContent;
+            return numeric ? parseFloat(v) : v.trim().toLowerCase();
+          }
+          rows.sort(function (a, b) {
+            var x = key(a), y = key(b);
+            var order = numeric ? x - y : x.localeCompare(y);
+            return ascending ? order : -order;
+          });
+          rows.forEach(function (row) { body.appendChild(row); });
+          heads.forEach(function (h) { h.removeAttribute("aria-sort"); });
+          th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+        });
+      });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { setupFilters(); setupSorting(); });
 })();
 
 // Client-side search over goals, paths and pages. The index is a script (not JSON)
