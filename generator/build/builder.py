@@ -240,6 +240,7 @@ class SiteBuilder:
         from ..pages.jobs import build_jobs, job_key
         from ..pages.views import SECTION_IDS, SiteViews, data_files, goal_sparklines, site_sections
         from ..render.jinja import render_page, template_problem
+        from ..render.toc import insert_toc
         from ..render.theme import resolve_theme
         from .assets import collect_assets
         from .parallel import ForkMapper
@@ -297,7 +298,7 @@ class SiteBuilder:
         def render(i: int) -> tuple[str | None, Problem | None]:
             try:
                 with while_processing(jobs[i].out):
-                    html = render_page(env, jobs[i].template, jobs[i].context())
+                    html = insert_toc(render_page(env, jobs[i].template, jobs[i].context()))
             except jinja2.TemplateError as exc:
                 return None, template_problem(exc, theme)
             return html, None

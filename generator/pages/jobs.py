@@ -126,6 +126,7 @@ def _goal_job(state: RenderState, goal: Goal) -> PageJob:
 
     def ctx() -> dict[str, Any]:
         c = state.base_context(out, goal.meta.title, "goal")
+        c["toc"] = True
         analysis = goal_analysis(state, gid)
         progress = getattr(analysis, "progress", None)
         status = goal_status(state, gid)
@@ -171,6 +172,7 @@ def _path_job(state: RenderState, path: LearningPath) -> PageJob:
 
     def ctx() -> dict[str, Any]:
         c = state.base_context(out, path.meta.title, "path")
+        c["toc"] = True
         cohorts = [
             {
                 "cohort": co,
@@ -288,6 +290,7 @@ def _review_jobs(state: RenderState) -> list[PageJob]:
 
         def ctx() -> dict[str, Any]:
             c = state.base_context(out, title, "reviews")
+            c["toc"] = page is not None
             c.update(
                 page=page,
                 review=page.review if page else None,

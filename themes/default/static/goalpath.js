@@ -77,7 +77,39 @@
       });
     });
   }
-  document.addEventListener("DOMContentLoaded", function () { setupFilters(); setupSorting(); });
+  // "On this page": open beside the page on wide screens (folded above it on phones),
+  // and the section being read marked in it.
+  function setupToc() {
+    var fold = document.querySelector("details.toc-fold");
+    if (!fold) return;
+    var wide = window.matchMedia("(min-width: 1180px)");
+    function place() { fold.open = wide.matches; }
+    place();
+    if (wide.addEventListener) wide.addEventListener("change", place);
+    var links = [];
+    fold.querySelectorAll("a[href^='#']").forEach(function (a) {
+      var h = document.getElementById(a.getAttribute("href").slice(1));
+      if (h) links.push([h, a]);
+    });
+    var pending = false;
+    function mark() {  // the last section whose heading has reached the top of the window
+      pending = false;
+      var current = null, best = -Infinity, line = 40;
+      links.forEach(function (pair) {  // side-by-side panels: the first of a row
+        var top = pair[0].getBoundingClientRect().top;
+        if (top < line && top > best + 1) { current = pair[1]; best = top; }
+      });
+      links.forEach(function (pair) {
+        if (pair[1] === current) pair[1].setAttribute("aria-current", "true");
+        else pair[1].removeAttribute("aria-current");
+      });
+    }
+    window.addEventListener("scroll", function () {
+      if (!pending) { pending = true; window.requestAnimationFrame(mark); }
+    }, { passive: true });
+    mark();
+  }
+  document.addEventListener("DOMContentLoaded", function () { setupFilters(); setupSorting(); setupToc(); });
 })();
 
 // Client-side search over goals, paths and pages. The index is a script (not JSON)
