@@ -1,4 +1,4 @@
-""""On this page": a table of contents from the sections a page has rendered.
+""" "On this page": a table of contents from the sections a page has rendered.
 
 Goal, path and review pages show a varying set of sections (a goal without costs has no
 "Money"), so the menu is made from the HTML after rendering: every ``<section
