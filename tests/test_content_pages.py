@@ -57,7 +57,8 @@ def test_a_page_shows_its_date_tags_and_summary(make_site):
     assert '<span class="tag">method</span><span class="tag">reviews</span>' in html
     assert '<meta name="description" content="What changed in the November review.">' in html
     about = read(root, "about/index.html")
-    assert "page-meta" not in about and 'name="description"' not in about
+    assert "page-meta" not in about  # no summary: the generic description
+    assert '<meta name="description" content="About · Test Org">' in about
     records = search_records(root)
     notes = next(r for r in records if r["title"] == "Release notes")
     assert "What changed in the November review." in notes["meta"]

@@ -237,6 +237,7 @@ class SiteBuilder:
 
     def _render(self, inputs: Inputs, timings: dict[str, float]) -> tuple[dict[str, Any], int, int]:
         from ..pages.context import RenderState
+        from ..pages.feeds import feed_files
         from ..pages.jobs import build_jobs, job_key
         from ..pages.views import SECTION_IDS, SiteViews, data_files, goal_sparklines, site_sections
         from ..render.jinja import render_page, template_problem
@@ -324,6 +325,8 @@ class SiteBuilder:
             raise GoalpathError(errors)
         self._page_cache = new_cache
         files.update(data_files(site, analysis, state))
+        outs = [job.out for job in jobs]
+        files.update(feed_files(site.config, outs, views.reviews.pages, analysis.as_of))
         files.update(collect_assets(theme, self._assets, self.root / CACHE_DIR))
         timings["render"] = time.perf_counter() - t
         return files, rendered, reused

@@ -15,6 +15,7 @@ from ..render.markdown import RenderedMarkdown, make_parser, render_markdown
 from ..render.theme import Theme
 from ..render.urls import Urls
 from ..routes import content_page_dir, department_dir, goal_dir, path_dir, review_dir, tag_dir
+from .feeds import FEED, absolute_base
 from .views import SiteViews
 
 if TYPE_CHECKING:
@@ -158,4 +159,8 @@ class RenderState:
             "views": self.views,
             "as_of": getattr(self.analysis, "as_of", None),
             "out": job_out,
+            "description": " · ".join(x for x in (title, cfg.title, cfg.organisation) if x)
+            if title != cfg.title
+            else " · ".join(x for x in (cfg.title, cfg.organisation) if x),
+            "feed": url(FEED) if absolute_base(cfg.base_url) else None,
         }

@@ -51,6 +51,8 @@ def build_jobs(state: RenderState) -> list[PageJob]:
         def ctx(page: Page = page, out: str = out) -> dict[str, Any]:
             c = state.base_context(out, page.meta.title, "page")
             c["page"] = page
+            if page.meta.summary:
+                c["description"] = page.meta.summary
             c["body"] = state.markdown(page.source.rel, page.source.body, out)
             return c
 
@@ -80,6 +82,11 @@ def _dashboard_job(state: RenderState) -> PageJob:
     def ctx() -> dict[str, Any]:
         c = state.base_context(out, site.config.title, "dashboard")
         goals = attention_order(state)
+        org = f" of {site.config.organisation}" if site.config.organisation else ""
+        c["description"] = (
+            f"{len(goals)} business goals{org} and the learning meant to move them: status, "
+            "progress and the evidence that training works."
+        )
         rows = []
         for g in goals:
             status = goal_status(state, g.meta.id)
@@ -129,6 +136,8 @@ def _goal_job(state: RenderState, goal: Goal) -> PageJob:
         c["toc"] = True
         analysis = goal_analysis(state, gid)
         progress = getattr(analysis, "progress", None)
+        if progress is not None and progress.summary:
+            c["description"] = progress.summary
         status = goal_status(state, gid)
         c.update(
             goal=goal,
@@ -173,6 +182,11 @@ def _path_job(state: RenderState, path: LearningPath) -> PageJob:
     def ctx() -> dict[str, Any]:
         c = state.base_context(out, path.meta.title, "path")
         c["toc"] = True
+        served = ", ".join(g.meta.title for g in goals)
+        c["description"] = path.meta.summary or (
+            f"{path.meta.title}: a {path.weeks}-week {path.meta.format} learning path"
+            + (f" for {served}" if served else "")
+        )
         cohorts = [
             {
                 "cohort": co,
@@ -291,6 +305,8 @@ def _review_jobs(state: RenderState) -> list[PageJob]:
         def ctx() -> dict[str, Any]:
             c = state.base_context(out, title, "reviews")
             c["toc"] = page is not None
+            if page is not None and page.review.summary:
+                c["description"] = " ".join(page.review.summary)
             c.update(
                 page=page,
                 review=page.review if page else None,

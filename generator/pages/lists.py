@@ -114,6 +114,10 @@ def list_jobs(state: RenderState) -> list[PageJob]:
     def goals_page() -> dict[str, Any]:
         c = goal_table_context(page_file(GOALS), "Goals", "goals", goals)
         c["filterable"] = True
+        c["description"] = (
+            f"All {len(goals)} business goals: status, department, owner, tags, deadline "
+            "and progress, sortable and filterable."
+        )
         return c
 
     jobs.append(PageJob(page_file(GOALS), "goals.html", goals_page, every, "Goals"))
@@ -121,6 +125,10 @@ def list_jobs(state: RenderState) -> list[PageJob]:
     def paths_page() -> dict[str, Any]:
         out = page_file(PATHS)
         c = state.base_context(out, "Learning paths", "paths")
+        c["description"] = (
+            f"All {len(site.paths)} learning paths, the goals each serves, when they run and "
+            "how many completed."
+        )
         rows = []
         for p in sorted(site.paths.values(), key=lambda p: p.meta.title.casefold()):
             pa = state.analysis.paths.get(p.meta.id) if state.analysis is not None else None
@@ -164,6 +172,11 @@ def list_jobs(state: RenderState) -> list[PageJob]:
             ) -> dict[str, Any]:
                 c = goal_table_context(out, title, kind, list(term.goals))
                 c.update(term=term, kind=kind, filterable=False)
+                n = len(term.goals)
+                what = f"tagged {term.name}" if kind == "tag" else f"of {term.name}"
+                c["description"] = (
+                    f"{n} goal{'' if n == 1 else 's'} {what}, with status and progress."
+                )
                 return c
 
             members = f"members={digest([g.meta.id for g in term.goals])}"
