@@ -56,15 +56,20 @@ PHONE_PAGES = [
 
 
 @pytest.mark.parametrize(
-    ("width", "height", "pages"),
-    [(1280, 900, PAGES), (390, 844, PHONE_PAGES)],
-    ids=["laptop", "phone"],
+    ("width", "height", "pages", "scheme"),
+    [
+        (1280, 900, PAGES, "light"),
+        (390, 844, PHONE_PAGES, "light"),
+        (1280, 900, PAGES, "dark"),
+        (390, 844, PHONE_PAGES, "dark"),
+    ],
+    ids=["laptop", "phone", "laptop-dark", "phone-dark"],
 )
 def test_main_pages_have_no_serious_axe_violations(
-    browser, static_server, built_example_site, width, height, pages
+    browser, static_server, built_example_site, width, height, pages, scheme
 ):
     base = static_server(built_example_site)
-    context = browser.new_context(viewport={"width": width, "height": height})
+    context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=scheme)
     failures: list[str] = []
     checked = 0
     try:
@@ -83,7 +88,9 @@ def test_main_pages_have_no_serious_axe_violations(
     finally:
         context.close()
     assert checked >= len(pages)
-    assert not failures, f"axe violations (serious/critical) at {width}px:\n" + "\n".join(failures)
+    assert not failures, f"axe violations (serious/critical) at {width}px, {scheme}:\n" + "\n".join(
+        failures
+    )
 
 
 def test_axe_reports_a_violation_on_a_broken_page(page, static_server, tmp_path: Path):

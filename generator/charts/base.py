@@ -82,8 +82,22 @@ def template(make: Callable[[], dict[str, Any]]) -> Callable[[], dict[str, Any]]
 
 @dataclass(frozen=True)
 class Table:
+    """A chart's data as a table: ``columns`` and ``rows`` as readers see them (formatted
+    text), and, for its "Download CSV", the values behind them (``raw_columns``,
+    ``raw_rows``: numbers unrounded, dates ISO, an interval as two columns) where the
+    text would lose something; without them the CSV holds the text."""
+
     columns: Sequence[str]
     rows: Sequence[Sequence[str]]
+    raw_columns: Sequence[str] | None = None
+    raw_rows: Sequence[Sequence[object]] | None = None
+
+    @property
+    def download(self) -> tuple[Sequence[str], Sequence[Sequence[object]]]:
+        """The header and rows a CSV download holds."""
+        if self.raw_columns is not None and self.raw_rows is not None:
+            return self.raw_columns, self.raw_rows
+        return self.columns, self.rows
 
 
 @dataclass(frozen=True)
@@ -102,6 +116,8 @@ def chart_config() -> dict[str, Any]:
         "background": None,
         "view": {"stroke": None},
         "axis": {"labelColor": MUTED, "titleColor": MUTED, "gridColor": GRID},
+        # a panel's title (Vega's default is black, which the dark theme cannot swap)
+        "title": {"color": INK, "subtitleColor": MUTED},
         # Cohort names run to ~35 characters: the default 160 px limit cut them off.
         "legend": {
             "orient": "bottom",

@@ -12,6 +12,7 @@ from .base import (
     day_of,
     fill,
     fmt,
+    iso_day,
     month_axis,
     period_text,
     reads,
@@ -112,7 +113,12 @@ def make(
         spec,
         summary,
         "The gap between the groups, period by period",
-        Table(["Cohort", "Period", "Window", f"Gap ({unit})" if unit else "Gap"], rows),
+        Table(
+            ["Cohort", "Period", "Window", f"Gap ({unit})" if unit else "Gap"],
+            rows,
+            ["cohort", "period", "period_start", "window", "gap"],
+            [[r["cohort"], r["label"], iso_day(r["date"]), r["window"], r["gap"]] for r in gaps],
+        ),
     )
 
 

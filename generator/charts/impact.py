@@ -138,6 +138,11 @@ def make(
         Table(
             ["Cohort", "Method", f"Effect ({unit})" if unit else "Effect", "95% CI", "Evidence"],
             rows,
+            ["cohort", "method", "effect", "ci_low", "ci_high", "evidence"],
+            [
+                [e["cohort"], e["method"], e["estimate"], e["ci_low"], e["ci_high"], e["evidence"]]
+                for e in estimates
+            ],
         ),
     )
 

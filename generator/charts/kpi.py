@@ -12,6 +12,7 @@ from .base import (
     day_of,
     fill,
     fmt,
+    iso_day,
     month_axis,
     period_text,
     reads,
@@ -171,7 +172,12 @@ def make(
         spec,
         summary,
         title,
-        Table(["Period", "Series", f"Value ({unit})" if unit else "Value"], rows),
+        Table(
+            ["Period", "Series", f"Value ({unit})" if unit else "Value"],
+            rows,
+            ["period", "period_start", "series", "value"],
+            [[r["label"], iso_day(r["date"]), r["series"], r["value"]] for r in series],
+        ),
     )
 
 

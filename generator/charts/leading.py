@@ -14,6 +14,7 @@ from .base import (
     day_of,
     fill,
     fmt,
+    iso_day,
     period_text,
     reads,
     template,
@@ -97,6 +98,8 @@ def make(
     table = Table(
         ["Period", "Indicator", "Value"],
         [[r["label"], r["indicator"], fmt(r["value"])] for r in rows],
+        ["period", "period_start", "indicator", "value"],
+        [[r["label"], iso_day(r["date"]), r["indicator"], r["value"]] for r in rows],
     )
     return ChartSpec(spec, summary, title, table)
 

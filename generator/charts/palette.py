@@ -49,6 +49,11 @@ KIND_COLOURS = {
     "coaching": TEAL,
 }
 
+CELL_INK = "#1d2431"
+"""Text on a light cell of a sequential scheme (the skills heatmap): dark in both
+themes, so it is deliberately not :data:`INK` (one unit of blue apart), which
+:data:`DARK` lightens."""
+
 SERIES_COLOURS = (INK, ACCENT, AMBER, VIOLET, TEAL)
 """The KPI chart's line colours, by series order; a cohort's training band takes its
 line's colour, so band and line read as one cohort."""
@@ -68,3 +73,23 @@ CSS_NAMES = {
     "achieved": BLUE,
 }
 """Theme custom properties (``--<name>`` in ``style.css``) that must equal these."""
+
+DARK = {
+    INK: "#e4e8ef",
+    MUTED: "#a3adbd",
+    GREY: "#8f99ab",
+    GRID: "#2f3744",
+    BAND: "#8792a8",
+    ACCENT: "#7aa5ee",
+    GREEN: "#4fb87a",
+    AMBER: "#e0a030",
+    RED: "#ee6f64",
+    BLUE: "#6aa8e6",
+    VIOLET: "#b08ae0",
+    TEAL: "#3cbcbc",
+    LEAF: "#6fc08a",
+}
+"""Each colour as the dark theme draws it (``prefers-color-scheme: dark``): the theme's
+``charts.js`` swaps them in a chart's spec before drawing (``tests/test_charts.py``
+keeps its table equal to this one). Light enough for 3:1 against the dark card
+(#1b212b), the same hue, so a status reads the same in both themes."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .base import ROW, ChartSpec, Table, chart_config, fill, reads, rows_high, template, words
-from .palette import GRID, INK
+from .palette import CELL_INK, GRID, INK
 
 if TYPE_CHECKING:
     from ..analysis.site import SiteAnalysis
@@ -67,7 +67,13 @@ def _template() -> dict[str, Any]:
         ),
         tooltip=tooltip,
     )
-    dark = alt.condition("datum.gap > 1.5", alt.value("white"), alt.value(INK))
+    # white on a dark cell, CELL_INK on a light one, INK (the theme's text) on the backdrop
+    # of a cell with no figure
+    dark = alt.condition(
+        "datum.gap === null",
+        alt.value(INK),
+        alt.value(alt.expr(f"datum.gap > 1.5 ? 'white' : '{CELL_INK}'")),
+    )
     gap_text = base.mark_text(fontSize=12, fontWeight="bold", dy=-6).encode(
         text="gap_text:N", color=dark, tooltip=tooltip
     )

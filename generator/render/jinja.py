@@ -45,6 +45,8 @@ def make_env(theme: Theme) -> jinja2.Environment:
         date=fmt_date,
         money=fmt_money,
         status_label=status_label,
+        csv_href=csv_href,
+        download_stem=download_stem,
     )
     env.policies["json.dumps_function"] = script_json_dumps
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
@@ -74,6 +76,44 @@ def template_problem(exc: jinja2.TemplateError, theme: Theme) -> Problem:
 
 def render_page(env: jinja2.Environment, template: str, context: Mapping[str, Any]) -> str:
     return env.get_template(template).render(context)
+
+
+def csv_href(table: Any) -> str:
+    """A chart table's "Download CSV" link: the CSV itself, made now, as a ``data:`` URL
+    (no server, works from ``file://``). UTF-8 with a byte-order mark, so Excel reads
+    accented names right; numbers unrounded (12 significant digits), missing values
+    empty, dates ISO."""
+    import base64
+    import csv
+    import datetime as dt
+    import io
+    import math
+
+    def cell(v: object) -> object:
+        if v is None or (isinstance(v, float) and not math.isfinite(v)):
+            return ""
+        if isinstance(v, bool):
+            return "true" if v else "false"
+        if isinstance(v, float):
+            return format(v, ".12g")
+        if isinstance(v, dt.date):
+            return v.isoformat()
+        return v
+
+    columns, rows = table.download
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(columns)
+    writer.writerows([cell(v) for v in row] for row in rows)
+    data = ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return "data:text/csv;charset=utf-8;base64," + base64.b64encode(data).decode("ascii")
+
+
+def download_stem(out: str) -> str:
+    """A page's output path as a file-name stem for what it offers to download:
+    ``goals/cut-errors/index.html`` → ``goals-cut-errors``; the dashboard → ``dashboard``."""
+    stem = out.removesuffix("index.html").removesuffix(".html").strip("/").replace("/", "-")
+    return stem or "dashboard"
 
 
 def status_label(status: str) -> str:
