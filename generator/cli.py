@@ -265,6 +265,21 @@ def cmd_pdf(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_review_freeze(args: argparse.Namespace) -> int:
+    from .commands.freeze import freeze_review
+
+    try:
+        path, title = freeze_review(args.site, args.period, force=args.force, today=args.today)
+    except GoalpathError as exc:
+        _print_problems(exc.problems, sys.stderr)
+        return 1
+    sys.stderr.write(
+        f"froze the review of {title} in {path}: commit it, and builds show {title} as it "
+        "is now, with any later change to its figures listed beside it\n"
+    )
+    return 0
+
+
 # ---------------------------------------------------------------- parser
 
 
@@ -319,6 +334,21 @@ def make_parser() -> argparse.ArgumentParser:
     i.add_argument("dir")
     i.add_argument("--title", default="Goals and learning")
     i.set_defaults(func=cmd_init)
+
+    r = sub.add_parser("review", help="period reviews: freeze one as it was told")
+    review_sub = r.add_subparsers(dest="review_command", metavar="ACTION", required=True)
+    f = review_sub.add_parser(
+        "freeze",
+        help="write a period's review to reviews/<period>.json, to be committed",
+        description="Write the review of a period that is over (default: the latest) to "
+        "reviews/<period>.json in the site folder. Builds then show that period from the file, "
+        "never recomputed, and list what today's data and plan say otherwise.",
+    )
+    site_arg(f)
+    f.add_argument("--period", default=None, help="e.g. 2026-10 or 2026-Q3 (default: latest over)")
+    f.add_argument("--force", action="store_true", help="replace a review frozen before")
+    f.add_argument("--today", type=_date, default=None, help=argparse.SUPPRESS)
+    f.set_defaults(func=cmd_review_freeze)
 
     p = sub.add_parser(
         "pdf",

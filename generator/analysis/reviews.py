@@ -111,10 +111,16 @@ def parse_label(label: str) -> tuple[str, dt.date] | None:
 
 
 def review_periods(
-    dates: Iterable[pd.Series], period: str, as_of: dt.date, limit: int = DEFAULT_LIMIT
+    dates: Iterable[pd.Series],
+    period: str,
+    as_of: dt.date,
+    limit: int = DEFAULT_LIMIT,
+    also: Iterable[str] = (),
 ) -> list[ReviewPeriod]:
     """The periods that hold at least one of ``dates`` on or before ``as_of``: the most
-    recent ``limit`` of them, oldest first. ``dates``: date columns (KPI, learning)."""
+    recent ``limit`` of them and those labelled in ``also`` (frozen reviews' periods,
+    compared with today's data however old), oldest first. ``dates``: date columns (KPI,
+    learning)."""
     starts: set[pd.Timestamp] = set()
     cutoff = pd.Timestamp(as_of)
     for col in dates:
@@ -123,8 +129,11 @@ def review_periods(
         if values.empty:
             continue
         starts.update(period_start(ts, period) for ts in values.drop_duplicates())
-    chosen = sorted(starts)[-limit:] if limit > 0 else []
-    return [make_period(ts, period, as_of) for ts in chosen]
+    ordered = sorted(starts)
+    chosen = set(ordered[-limit:] if limit > 0 else [])
+    wanted = set(also)
+    chosen.update(ts for ts in ordered if period_label(ts, period) in wanted)
+    return [make_period(ts, period, as_of) for ts in sorted(chosen)]
 
 
 # ---------------------------------------------------------------- snapshots
@@ -609,11 +618,15 @@ def analyse_reviews(
     as_of: dt.date,
     cadence: str | None = None,
     limit: int = DEFAULT_LIMIT,
+    also: Iterable[str] = (),
 ) -> list[Review]:
     """One review per period with data (KPI or learning) up to ``as_of``, the most
-    recent ``limit``, oldest first; each compared with the period before it."""
+    recent ``limit``, and per period named in ``also`` (frozen reviews'), oldest first;
+    each compared with the period before it."""
     cadence = cadence or site.config.period
-    periods = review_periods([data.kpis["date"], data.learning["date"]], cadence, as_of, limit)
+    periods = review_periods(
+        [data.kpis["date"], data.learning["date"]], cadence, as_of, limit, also
+    )
     if not periods:
         return []
     previous = [previous_period(p, cadence) for p in periods]

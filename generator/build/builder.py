@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,6 +27,7 @@ from .disk_cache import KeptValues
 from .memo import BuildMemo, Reader
 
 if TYPE_CHECKING:
+    from ..analysis.frozen import FrozenReview
     from ..data.dataset import Dataset
 
 log = logging.getLogger(__name__)
@@ -60,6 +61,8 @@ class Inputs:
     config: SiteConfig
     site: Site
     dataset: Dataset
+    frozen: Mapping[str, FrozenReview] = field(default_factory=dict)
+    """Frozen reviews by period label (``reviews/*.json``)."""
 
 
 def load_inputs(
@@ -112,9 +115,21 @@ def load_inputs(
         from ..model.references import check_references
 
         check_references(site, dataset, problems, as_of=as_of)
+    from ..load.frozen import load_frozen_reviews
+
+    frozen = load_frozen_reviews(root, problems)
+    cadence = config.review_period or config.period
+    for kept in frozen.values():
+        if kept.review.cadence != cadence:
+            problems.warning(
+                kept.source,
+                f"a {kept.review.cadence}ly review, but the site reviews by {cadence} "
+                "([reviews] period in goalpath.toml): it is shown as frozen, and today's "
+                "data are not compared with it",
+            )
     if problems.errors:
         return None
-    return Inputs(config, site, dataset)
+    return Inputs(config, site, dataset, frozen)
 
 
 def check_site(root: Path) -> Problems:
@@ -265,7 +280,7 @@ class SiteBuilder:
         sparklines = goal_sparklines(site, analysis)
         timings["chart"] = time.perf_counter() - t
         t = time.perf_counter()
-        reviews = self._reviews.get(site, inputs.dataset, analysis, mapper)
+        reviews = self._reviews.get(site, inputs.dataset, analysis, mapper, inputs.frozen)
         timings["reviews"] = time.perf_counter() - t
         t = time.perf_counter()
         # a Git checkout: goal pages show their plan's changes

@@ -6,12 +6,14 @@ nothing they read has changed (:class:`ReviewMemo`). Both equal a fresh
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..digest import digest
 from .memo import analysis_keys, meta_keys
 
 if TYPE_CHECKING:
+    from ..analysis.frozen import FrozenReview
     from ..analysis.site import Mapper, SiteAnalysis
     from ..data.dataset import Dataset
     from ..model.site import Site
@@ -38,16 +40,25 @@ class ReviewSnapshots:
         """Goals whose snapshots the last call took again (not reused)."""
 
     def reviews(
-        self, site: Site, dataset: Dataset, as_of: dt.date, mapper: Mapper | None = None
+        self,
+        site: Site,
+        dataset: Dataset,
+        as_of: dt.date,
+        mapper: Mapper | None = None,
+        also: Iterable[str] = (),
     ) -> list[Any]:
         """The same reviews as ``analyse_reviews(site, dataset, as_of=…, cadence=…,
-        limit=…)`` with the cadence and limit of ``site.config``."""
+        limit=…, also=…)`` with the cadence and limit of ``site.config``."""
         from ..analysis.reviews import compare, previous_period, review_periods
 
         cfg = site.config
         cadence = cfg.review_period or cfg.period
         periods = review_periods(
-            [dataset.kpis["date"], dataset.learning["date"]], cadence, as_of, cfg.review_limit
+            [dataset.kpis["date"], dataset.learning["date"]],
+            cadence,
+            as_of,
+            cfg.review_limit,
+            also,
         )
         if not periods:
             self.taken = 0
@@ -118,25 +129,44 @@ class ReviewSnapshots:
         return out
 
 
-def reviews_key(site: Site, dataset: Dataset, as_of: dt.date) -> str:
-    """A digest of everything the reviews read: config, data, report date, front-matter."""
-    return digest([site.config, dataset.fingerprint, as_of, sorted(meta_keys(site).items())])
+def reviews_key(
+    site: Site,
+    dataset: Dataset,
+    as_of: dt.date,
+    frozen: Mapping[str, FrozenReview] | None = None,
+) -> str:
+    """A digest of everything the reviews read: config, data, report date, front-matter,
+    the frozen reviews."""
+    from ..analysis.frozen import to_json
+
+    kept = sorted((label, to_json(f)) for label, f in (frozen or {}).items())
+    return digest(
+        [site.config, dataset.fingerprint, as_of, sorted(meta_keys(site).items()), kept]
+    )
 
 
-def fresh_reviews(site: Site, dataset: Dataset, analysis: SiteAnalysis) -> ReviewViews:
+def fresh_reviews(
+    site: Site,
+    dataset: Dataset,
+    analysis: SiteAnalysis,
+    frozen: Mapping[str, FrozenReview] | None = None,
+) -> ReviewViews:
     """The period reviews computed from scratch (what :class:`ReviewMemo` must equal)."""
     from ..analysis.reviews import analyse_reviews
     from ..pages.reviews import review_views
 
     cfg = site.config
+    frozen = frozen or {}
     reviews = analyse_reviews(
         site,
         dataset,
         as_of=analysis.as_of,
         cadence=cfg.review_period or cfg.period,
         limit=cfg.review_limit,
+        also=sorted(frozen),
     )
-    return review_views(site, reviews, reviews_key(site, dataset, analysis.as_of))
+    key = reviews_key(site, dataset, analysis.as_of, frozen)
+    return review_views(site, reviews, key, frozen)
 
 
 class ReviewMemo:
@@ -154,11 +184,15 @@ class ReviewMemo:
         dataset: Dataset,
         analysis: SiteAnalysis,
         mapper: Mapper | None = None,
+        frozen: Mapping[str, FrozenReview] | None = None,
     ) -> ReviewViews:
-        key = reviews_key(site, dataset, analysis.as_of)
+        frozen = frozen or {}
+        key = reviews_key(site, dataset, analysis.as_of, frozen)
         if self._last is None or self._last[0] != key:
             from ..pages.reviews import review_views
 
-            reviews = self.snapshots.reviews(site, dataset, analysis.as_of, mapper)
-            self._last = (key, review_views(site, reviews, key))
+            reviews = self.snapshots.reviews(
+                site, dataset, analysis.as_of, mapper, also=sorted(frozen)
+            )
+            self._last = (key, review_views(site, reviews, key, frozen))
         return self._last[1]

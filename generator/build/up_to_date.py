@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 FORMAT = 1
-SOURCES = ("content", "data", "themes")
+SOURCES = ("content", "data", "themes", "reviews")
 LIBRARIES = (
     "jinja2", "markdown-it-py", "mdit-py-plugins", "pyyaml", "pydantic", "pandas", "numpy",
     "pyarrow", "scipy", "statsmodels", "altair", "vl-convert-python",

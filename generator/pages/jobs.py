@@ -328,7 +328,15 @@ def _review_jobs(state: RenderState) -> list[PageJob]:
         c.update(pages=list(reversed(pages)))
         return c
 
-    shown = [(p.href, p.review.summary, p.review.counts_now) for p in pages]
+    shown = [
+        (
+            p.href,
+            p.review.summary,
+            p.review.counts_now,
+            (p.frozen.frozen_on, bool(p.frozen.changes)) if p.frozen else None,
+        )
+        for p in pages
+    ]
     deps = Deps(own=(f"reviews={digest_or_random(shown)}",), keys=("links",)).resolve(state)
     jobs.append(PageJob(page_file(REVIEWS), "reviews.html", index, deps, "Reviews"))
     return jobs

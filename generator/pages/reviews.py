@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from ..analysis.frozen import FrozenNote, FrozenReview, note_for
 from ..analysis.reviews import Review
 from ..charts.base import ChartSpec
 from ..charts.catalogue import review_charts
@@ -38,17 +39,38 @@ class ReviewPage:
     """What the page was made from (``build.review_memo.reviews_key`` and its period), for the page
     cache: hashing the page itself cost seconds on a large site, and every review is a
     function of the same inputs."""
+    frozen: FrozenNote | None = None
+    """Set when the review is shown from its frozen file (``reviews/<period>.json``):
+    when it was frozen and what today's plan and data would say otherwise."""
 
 
 def review_href(label: str) -> str:
     return review_dir(label)
 
 
-def review_pages(site: Site, reviews: list[Review], key: str) -> list[ReviewPage]:
-    """One page per review; ``key`` is ``build.review_memo.reviews_key`` of the inputs."""
-    labels = [r.period.label for r in reviews]
+def review_pages(
+    site: Site,
+    reviews: list[Review],
+    key: str,
+    frozen: Mapping[str, FrozenReview] | None = None,
+) -> list[ReviewPage]:
+    """One page per review, oldest first; ``key`` is ``build.review_memo.reviews_key`` of
+    the inputs. A period with a frozen review shows the frozen one, with a note of what
+    the live review (``reviews``) says otherwise; a frozen review of another cadence
+    is shown as it is."""
+    frozen = frozen or {}
+    live = {r.period.label: r for r in reviews}
+    shown: list[tuple[Review, FrozenNote | None]] = [
+        (frozen[r.period.label].review, note_for(frozen[r.period.label], r))
+        if r.period.label in frozen
+        else (r, None)
+        for r in reviews
+    ]
+    shown += [(f.review, note_for(f, None)) for label, f in frozen.items() if label not in live]
+    shown.sort(key=lambda rn: (rn[0].period.start, rn[0].period.end))
+    labels = [r.period.label for r, _ in shown]
     out = []
-    for i, r in enumerate(reviews):
+    for i, (r, note) in enumerate(shown):
         charts = review_charts(r)
         out.append(
             ReviewPage(
@@ -58,6 +80,7 @@ def review_pages(site: Site, reviews: list[Review], key: str) -> list[ReviewPage
                 labels[i - 1] if i > 0 else None,
                 labels[i + 1] if i + 1 < len(labels) else None,
                 f"{key}:{r.period.label}",
+                note,
             )
         )
     return out
@@ -83,8 +106,13 @@ class ReviewViews:
     """Goal id → ``{href, label, status}`` per review that shows it, newest first."""
 
 
-def review_views(site: Site, reviews: list[Review], key: str) -> ReviewViews:
-    """The pages and links of ``reviews``; ``key`` is what they were made from
-    (``build.review_memo.reviews_key``)."""
-    pages = review_pages(site, reviews, key)
+def review_views(
+    site: Site,
+    reviews: list[Review],
+    key: str,
+    frozen: Mapping[str, FrozenReview] | None = None,
+) -> ReviewViews:
+    """The pages and links of ``reviews`` (and ``frozen``, see :func:`review_pages`);
+    ``key`` is what they were made from (``build.review_memo.reviews_key``)."""
+    pages = review_pages(site, reviews, key, frozen)
     return ReviewViews(tuple(pages), review_links(pages))

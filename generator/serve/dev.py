@@ -23,7 +23,7 @@ from .server import BindError, DevServer
 
 _logger = logging.getLogger(__name__)
 
-WATCHED = ("content", "data", "themes", "goalpath.toml")
+WATCHED = ("content", "data", "themes", "reviews", "goalpath.toml")
 """What an author edits, relative to the site folder; anything else never triggers a build."""
 
 
