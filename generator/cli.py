@@ -1,4 +1,4 @@
-"""The ``goalpath`` command: build | check | serve | new | init | pdf.
+"""The ``goalpath`` command: build | check | serve | new | init | pdf | review freeze.
 
 The only module that prints and chooses exit codes: 0 success (warnings allowed),
 1 the user's input has errors, 2 wrong command-line usage. Heavy imports (pandas,
@@ -14,11 +14,12 @@ import json
 import os
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
 from . import __version__
+from .commands.progress import ProgressBar as _ProgressBar
 from .errors import GoalpathError, Problem, internal_error_text, report_lines
 
 
@@ -60,51 +61,6 @@ def _port(value: str) -> int:
     if not 0 <= port <= 65535:
         raise argparse.ArgumentTypeError(f"not a port number: {value!r} (use 0-65535)")
     return port
-
-
-class _ProgressBar:
-    """A one-line progress bar on stderr for builds that take a while.
-
-    Silent unless ``enabled`` (a terminal, no ``--quiet``, not CI): a build that is
-    done within :attr:`DELAY` seconds prints nothing; then the bar redraws at most
-    ten times a second. ``close()`` clears it and starts over for the next build.
-    """
-
-    DELAY = 0.5
-    """Seconds a build runs before the bar appears."""
-    WIDTH = 30
-
-    def __init__(
-        self, stream: TextIO, enabled: bool, clock: Callable[[], float] = time.monotonic
-    ) -> None:
-        self.stream = stream
-        self.enabled = enabled
-        self.clock = clock
-        self.started: float | None = None
-        self.shown = 0
-        """Length of the line on screen (0: nothing shown)."""
-        self._drawn = float("-inf")
-
-    def __call__(self, stage: str, done: int, total: int) -> None:
-        if not self.enabled or total <= 0:
-            return
-        now = self.clock()
-        if self.started is None:
-            self.started = now
-        if now - self.started < self.DELAY or (done < total and now - self._drawn < 0.1):
-            return
-        self._drawn = now
-        filled = self.WIDTH * min(done, total) // total
-        line = f"{stage} [{'#' * filled}{'.' * (self.WIDTH - filled)}] {done}/{total}"
-        self.stream.write("\r" + line.ljust(self.shown))
-        self.stream.flush()
-        self.shown = max(self.shown, len(line))
-
-    def close(self) -> None:
-        if self.shown:
-            self.stream.write("\r" + " " * self.shown + "\r")
-            self.stream.flush()
-        self.started, self.shown, self._drawn = None, 0, float("-inf")
 
 
 def _wants_progress(args: argparse.Namespace) -> bool:

@@ -117,6 +117,7 @@ def test_watches_exactly_the_sources(tmp_path: Path) -> None:
         tmp_path / "content",
         tmp_path / "data",
         tmp_path / "themes",
+        tmp_path / "reviews",
         tmp_path / "goalpath.toml",
     ]
 

@@ -98,6 +98,18 @@ def parse_page(path: Path) -> _Page:
     return page
 
 
+def _allowed_data(tag: str, attrs: dict[str, str], value: str) -> bool:
+    """data: only for images, and for a chart's "Download CSV": a CSV made at build time,
+    saved (``download``), never shown as a page."""
+    if value.lower().startswith("data:image/"):
+        return True
+    return (
+        tag == "a"
+        and "download" in attrs
+        and value.startswith("data:text/csv;charset=utf-8;base64,")
+    )
+
+
 def assert_no_injection(root: Path) -> None:
     """No executable markup from input in any page, script block or data file."""
     out = root / "build"
@@ -114,7 +126,7 @@ def assert_no_injection(root: Path) -> None:
                 if name in ("href", "src", "action", "formaction", "xlink:href") and value:
                     scheme = _scheme(value)
                     assert scheme not in ("javascript", "vbscript", "file"), (rel, value)
-                    assert scheme != "data" or value.lower().startswith("data:image/"), value
+                    assert scheme != "data" or _allowed_data(tag, attrs, value), value
         for attrs, body in page.scripts:
             if "src" in attrs:
                 assert not body.strip(), rel
@@ -373,11 +385,11 @@ def test_markdown_links_never_carry_script(make_site, allow_html):
     if allow_html:  # the author's raw HTML passes as written; links are still checked
         out = root / "build"
         for rel in ("goals/grow-sales/index.html", "about/index.html"):
-            for _tag, attrs in parse_page(out / rel).tags:
+            for tag, attrs in parse_page(out / rel).tags:
                 for name, value in attrs.items():
                     if name in ("href", "src") and value:
                         assert _scheme(value) not in ("javascript", "vbscript", "file"), value
-                        assert _scheme(value) != "data" or value.startswith("data:image/")
+                        assert _scheme(value) != "data" or _allowed_data(tag, attrs, value)
         return
     assert_no_injection(root)
 

@@ -17,14 +17,17 @@ import dataclasses
 import datetime as dt
 import json
 import math
+import re
 import types
 import typing
 from dataclasses import dataclass
 from typing import Any, Literal, get_args, get_origin, get_type_hints
 
+from ..errors import Problems
+from ..load.frozen import FOLDER, FrozenFile
 from ..text import fmt_num, fmt_pct, stable_floats
 from .progress import STATUS_LABELS
-from .reviews import GoalChange, Review
+from .reviews import GoalChange, Review, parse_label
 
 FORMAT = 1
 """The file format's version, written as ``"goalpath_review"``; a file of a newer
@@ -181,6 +184,48 @@ def _decode(tp: Any, value: Any, where: str) -> Any:
     raise FrozenFormatError(where, f"cannot read a {tp!r}")  # a field type added later
 
 
+def _line_of(text: str, field: str) -> int | None:
+    """The line of the field's last key in the file, roughly (its first occurrence): a
+    pointer for the message, not a parser."""
+    key = re.findall(r"[A-Za-z_]+", field.split(".")[-1].split("[")[0])
+    if not key:
+        return None
+    m = re.search(r'"' + re.escape(key[0]) + r'"\s*:', text)
+    return text.count("\n", 0, m.start()) + 1 if m else None
+
+
+def decode_frozen(files: list[FrozenFile], problems: Problems) -> dict[str, FrozenReview]:
+    """Period label → frozen review, for every file that holds one (``load/frozen.py``
+    read them); an error naming file, line and field for each that does not."""
+    out: dict[str, FrozenReview] = {}
+    for f in files:
+        if parse_label(f.label) is None:
+            problems.error(f.source, f"'{f.label}' is not a review period", hint=f.hint)
+            continue
+        try:
+            frozen = from_json(f.data, f.source)
+        except FrozenFormatError as exc:
+            problems.error(
+                f.source,
+                str(exc),
+                line=_line_of(f.text, exc.field),
+                field=exc.field or None,
+                hint=f.hint,
+            )
+            continue
+        if frozen.review.period.label != f.label:
+            problems.error(
+                f.source,
+                f"the file is named {f.label} but holds the review of {frozen.review.period.label}",
+                field="period",
+                line=_line_of(f.text, "period"),
+                hint=f"rename it to {FOLDER}/{frozen.review.period.label}.json",
+            )
+            continue
+        out[f.label] = frozen
+    return out
+
+
 # ---------------------------------------------------------------- what changed since
 
 
@@ -246,6 +291,17 @@ def _goal_changes(old: GoalChange, new: GoalChange, frozen: Review) -> list[str]
             f"{name}: today's plan expects {fmt_pct(new.expected_now)} of the way by the end "
             f"of {frozen.period.title}; the plan then expected {fmt_pct(old.expected_now)}."
         )
+    now_krs = {kr.metric: kr for kr in new.key_results}
+    for kr in old.key_results[1:]:  # the first is the headline, compared above
+        other = now_krs.get(kr.metric)
+        if other is None:
+            out.append(f"{name}: its key result “{kr.kpi_label}” is no longer in the plan.")
+        elif not _same(kr.value_now, other.value_now):
+            today, told = _figures(other.value_now, kr.value_now, kr.unit)
+            out.append(
+                f"{name}, {kr.kpi_label}: the {frozen.period.title} figure is {today} in "
+                f"today's data; the review showed {told}."
+            )
     if (old.kpi_label, old.unit) != (new.kpi_label, new.unit):
         out.append(f"{name}: its KPI is now {new.kpi_label}; the review showed {old.kpi_label}.")
     return out

@@ -19,14 +19,14 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 
 from ..dates import as_date, period_end, period_index, period_label
-from ..model.schema import GoalMeta
+from ..model.schema import GoalMeta, KeyResult
 from ..text import day_label
 from .inference import correlation, fit_series
 from .periods import complete_only, goal_series, open_period_label, until
@@ -650,3 +650,95 @@ def goal_progress(
         ),
         status_range=status_range,
     )
+
+
+# ---------------------------------------------------------------- several key results
+
+
+def combine_key_results(
+    goal: GoalMeta, parts: list[tuple[KeyResult, GoalProgress]], as_of: dt.date
+) -> GoalProgress:
+    """A goal's position from its key results' (``kpis:``), by the documented rule
+    (docs/analysis.md, "Several key results"):
+
+    - **status**: the status of the key result that most needs attention, in the order
+      of :data:`ATTENTION_ORDER` (off track, at risk, stale, no data, not started, on
+      track, achieved). A goal is on track only when every key result is, achieved only
+      when every one is; a key result with no recent data makes the goal's status say
+      so rather than lean on the others.
+    - **progress**: the weighted mean of the key results' progress, each taken between
+      0 and 1 (one far past its target does not make up for one behind); **expected**
+      the weighted mean of theirs; the gap their difference. Unknown (None) while any
+      key result has no progress figure: the combined figure would leave it out.
+
+    Everything else (current value, baseline, target, forecast, series) is the first
+    key result's, the headline; pages show every key result's own figures beside it.
+    """
+    weights = [kr.weight for kr, _ in parts]
+    total = float(sum(weights))
+
+    def weighted(values: list[float | None]) -> float | None:
+        if any(v is None for v in values):
+            return None
+        return float(sum(w * v for w, v in zip(weights, values, strict=True) if v is not None))
+
+    progress = weighted(
+        [None if p.progress is None else min(1.0, max(0.0, p.progress)) for _, p in parts]
+    )
+    expected = weighted([p.expected_progress for _, p in parts])
+    if progress is not None:
+        progress /= total
+    if expected is not None:
+        expected /= total
+    gap = (
+        round((expected - progress) * 100.0, 9)
+        if progress is not None and expected is not None
+        else None
+    )
+    status: Status = min((p.status for _, p in parts), key=lambda s: STATUS_RANK[s])
+    head = parts[0][1]
+    return replace(
+        head,
+        status=status,
+        status_label=STATUS_LABELS[status],
+        progress=progress,
+        expected_progress=expected,
+        gap_points=gap,
+        gap_low=None,
+        gap_high=None,
+        status_range=None,
+        summary=_key_results_summary(parts, status, progress, expected),
+        level_text="",
+        confidence_conflict=_conflict(goal, status, as_of),
+    )
+
+
+def _key_results_summary(
+    parts: list[tuple[KeyResult, GoalProgress]],
+    status: Status,
+    progress: float | None,
+    expected: float | None,
+) -> str:
+    """``3 key results: 1 at risk (medication errors), 2 on track; 41% of the way,
+    weighted (plan: 45%); at risk, as its weakest key result is.``"""
+    by_status: dict[str, list[str]] = {}
+    for kr, p in parts:
+        by_status.setdefault(p.status, []).append(kr.label)
+    counts = []
+    for s in ATTENTION_ORDER:
+        names = by_status.get(s)
+        if names:
+            who = f" ({', '.join(names)})" if s != "on-track" and s != "achieved" else ""
+            counts.append(f"{len(names)} {STATUS_LABELS[s].lower()}{who}")
+    text = f"{len(parts)} key results: " + ", ".join(counts)
+    if progress is not None:
+        text += f"; {progress:.0%} of the way, weighted"
+        if expected is not None:
+            text += f" (plan: {expected:.0%})"
+    else:
+        text += "; no combined progress until every key result has a figure"
+    if status == "achieved":
+        return text + "; achieved: every key result is."
+    if status == "on-track":
+        return text + "; on track: every key result is."
+    return text + f"; {STATUS_LABELS[status].lower()}, as its weakest key result is."

@@ -156,7 +156,21 @@ class GoalSnapshot:
     summary: str
     impacts: dict[str, Any] = field(default_factory=dict)
     """Usable impact estimates (``impact.ImpactEstimate``) by cohort id, each as it was
-    first estimated: a review reports an estimate once, in the period it appears."""
+    first estimated: a review reports an estimate once, in the period it appears. For a
+    goal with several key results, the headline's (the first)."""
+    key_results: tuple[KeyResultSnapshot, ...] = ()
+    """A goal with several key results: each one's figures on the day (the fields above
+    combine them, ``progress.combine_key_results``). Empty for one ``kpi``."""
+
+
+@dataclass(frozen=True)
+class KeyResultSnapshot:
+    """One key result's position on one day."""
+
+    current: float | None
+    current_period: dt.date | None
+    progress: float | None
+    status: str
 
 
 @dataclass(frozen=True)
@@ -190,6 +204,7 @@ def take_snapshots(
     ``mapper(fn, items)`` computes ``[fn(x) for x in items]``, maybe on several processes:
     each goal's snapshots are taken on their own.
     """
+    from .progress import combine_key_results
     from .site import (
         _control_group,
         _seen,
@@ -209,19 +224,33 @@ def take_snapshots(
     def goal_days(gid: str) -> list[GoalSnapshot]:
         """The goal's snapshot on each day of ``days``, in that order."""
         goal = site.goals[gid]
-        k = goal.meta.kpi
-        rows = periods.metric_rows(k.metric)
-        own = periods.goal_series(k.metric, k.group, k.agg)  # the same on every day
+        krs = goal.meta.key_results
+        # one goal per key result, each as its one KPI (a goal with one kpi: itself)
+        as_goals = [goal] if len(krs) == 1 else [goal.for_key_result(kr) for kr in krs]
+        inputs = [
+            (
+                periods.metric_rows(kr.metric),
+                periods.goal_series(kr.metric, kr.group, kr.agg),  # the same on every day
+                complete.get(kr.metric),
+            )
+            for kr in krs
+        ]
         paths = [site.paths[p] for p in goal.paths]
         windows = _windows(site, goal) if paths else []
         control = _control_group(site, goal)
         found: dict[str, Any] = {}
         snaps: dict[int, GoalSnapshot] = {}
-        through = complete.get(k.metric)
+        through = inputs[0][2]
         for i in order:
             day = days[i]
-            pr = progress_on(
-                site, goal, rows, day, own, with_forecast=False, complete_through=through
+            each = [
+                progress_on(site, g, rows, day, own, with_forecast=False, complete_through=upto)
+                for g, (rows, own, upto) in zip(as_goals, inputs, strict=True)
+            ]
+            pr = (
+                each[0]
+                if len(each) == 1
+                else combine_key_results(goal.meta, list(zip(krs, each, strict=True)), day)
             )
             pending = [w for w in windows if w.end < day and w.cohort not in found]
             if pending:
@@ -249,6 +278,12 @@ def take_snapshots(
                 last_observation=pr.last_observation,
                 summary=pr.summary,
                 impacts=dict(found),
+                key_results=()
+                if len(each) == 1
+                else tuple(
+                    KeyResultSnapshot(p.current, p.current_period, p.progress, p.status)
+                    for p in each
+                ),
             )
         return [snaps[i] for i in range(len(days))]
 
@@ -308,10 +343,32 @@ class GoalChange:
     last_observation: dt.date | None
     summary: str
     """The goal's one-sentence progress summary now."""
+    key_results: list[KeyResultChange] = field(default_factory=list)
+    """A goal with several key results: each one's movement (the fields above are the
+    headline's figures with the combined status and progress). Empty for one ``kpi``."""
 
     @property
     def status_changed(self) -> bool:
         return self.status_then != self.status_now
+
+
+@dataclass(frozen=True)
+class KeyResultChange:
+    """One key result of a goal with several, then and now."""
+
+    metric: str
+    kpi_label: str
+    unit: str
+    direction: str
+    weight: float
+    value_then: float | None
+    value_now: float | None
+    change: float | None
+    movement: Movement
+    new_figure: bool
+    progress_then: float | None
+    progress_now: float | None
+    status_now: str
 
 
 @dataclass(frozen=True)
@@ -402,6 +459,30 @@ def _goal_change(
 ) -> GoalChange:
     meta = site.goals[gid].meta
     k = meta.kpi
+    krs = meta.key_results
+    moves: list[KeyResultChange] = []
+    if len(krs) > 1 and len(now.key_results) == len(krs):
+        before = then.key_results if then is not None and len(then.key_results) == len(krs) else ()
+        for j, (kr, n) in enumerate(zip(krs, now.key_results, strict=True)):
+            t = before[j] if before else None
+            was = t.current if t is not None else None
+            moves.append(
+                KeyResultChange(
+                    metric=kr.metric,
+                    kpi_label=kr.label,
+                    unit=kr.unit or "",
+                    direction=kr.direction,
+                    weight=kr.weight,
+                    value_then=was,
+                    value_now=n.current,
+                    change=n.current - was if n.current is not None and was is not None else None,
+                    movement=movement(was, n.current, kr.direction),
+                    new_figure=n.current_period is not None and n.current_period >= period.start,
+                    progress_then=t.progress if t is not None else None,
+                    progress_now=n.progress,
+                    status_now=n.status,
+                )
+            )
     v_then = then.current if then is not None else None
     change = now.current - v_then if now.current is not None and v_then is not None else None
     return GoalChange(
@@ -427,6 +508,7 @@ def _goal_change(
         stale=now.stale,
         last_observation=now.last_observation,
         summary=now.summary,
+        key_results=moves,
     )
 
 

@@ -18,7 +18,7 @@ import pandas as pd
 
 from ..dates import PERIODS_PER_YEAR, period_end, periods_between
 from ..errors import while_processing
-from ..model.schema import LeadingIndicator
+from ..model.schema import KeyResult, LeadingIndicator
 from ..model.site import Goal, LearningPath, Site
 from .evidence import BehaviourSignal, EvidenceChain, behaviour_signal, evidence_chain
 from .learning import (
@@ -107,6 +107,21 @@ class GoalAnalysis:
     cohort's KPI group and the control group, up to ``as_of``."""
     control_group: str | None = None
     """The comparison KPI group (a cohort id in ``monitoring.control_group`` is resolved)."""
+    key_results: tuple[KeyResultAnalysis, ...] = ()
+    """A goal with several key results (``kpis:``): each one's own analysis, in order
+    (the first is the headline, whose figures the fields above hold, with ``progress``
+    combined over all: ``progress.combine_key_results``). Empty for one ``kpi``."""
+
+
+@dataclass(frozen=True)
+class KeyResultAnalysis:
+    """One key result of a goal with several, analysed as if it were the goal's one KPI."""
+
+    number: int
+    """1 for the first (the headline), 2, 3…"""
+    kpi: KeyResult
+    analysis: GoalAnalysis
+    """Its progress, impact estimates, ROI and chart series on their own."""
 
 
 @dataclass(frozen=True)
@@ -141,8 +156,8 @@ def _seen(data: Dataset) -> pd.DataFrame:
 
 def _kpi_agg(site: Site) -> dict[str, str]:
     agg: dict[str, str] = {}
-    for g in site.goals.values():
-        agg.setdefault(g.meta.kpi.metric, g.meta.kpi.agg)
+    for _, kr in site.key_results():
+        agg.setdefault(kr.metric, kr.agg)
     return agg
 
 
@@ -400,8 +415,39 @@ def analyse_goal(
     as_of: dt.date,
     complete: Mapping[str, dt.date] | None = None,
 ) -> GoalAnalysis:
-    """Everything for one goal; ``periods`` and ``path_results`` are computed once per site."""
+    """Everything for one goal; ``periods`` and ``path_results`` are computed once per site.
 
+    A goal with several key results is analysed once per key result, each as the goal's
+    one KPI; its status and progress combine theirs (``combine_key_results``)."""
+    krs = goal.meta.key_results
+    if len(krs) > 1:
+        from dataclasses import replace
+
+        from .progress import combine_key_results
+
+        parts = [
+            analyse_goal(
+                site,
+                goal.for_key_result(kr),
+                data,
+                periods,
+                path_results,
+                as_of=as_of,
+                complete=complete,
+            )
+            for kr in krs
+        ]
+        combined = combine_key_results(
+            goal.meta, [(kr, a.progress) for kr, a in zip(krs, parts, strict=True)], as_of
+        )
+        return replace(
+            parts[0],
+            progress=combined,
+            key_results=tuple(
+                KeyResultAnalysis(i, kr, a)
+                for i, (kr, a) in enumerate(zip(krs, parts, strict=True), start=1)
+            ),
+        )
     cfg = site.config
     period = cfg.period
     k = goal.meta.kpi

@@ -50,9 +50,15 @@ def smart_check(
 ) -> SmartCheck:
     """The SMART criteria of one plan; ``parent_title`` names the goal it serves."""
     k = goal.kpi
+    krs = goal.key_results
     have, missing = [], []
     # Specific: what changes, for whom.
-    have.append(f"KPI: {k.label}, to {k.direction}")
+    if len(krs) > 1:
+        have.append(
+            f"{len(krs)} key results: " + "; ".join(f"{kr.label}, to {kr.direction}" for kr in krs)
+        )
+    else:
+        have.append(f"KPI: {k.label}, to {k.direction}")
     if goal.target_groups:
         groups = ", ".join(id_words(g) for g in goal.target_groups)
         have.append(
@@ -63,7 +69,15 @@ def smart_check(
     specific = SmartCriterion("S", "Specific", _verdict(have, missing), tuple(have), tuple(missing))
 
     have, missing = [], []
-    if k.baseline is not None:
+    if len(krs) > 1:
+        without = [i for i, kr in enumerate(krs) if kr.baseline is None]
+        if without:
+            missing += [
+                f"add a baseline to key result {i + 1} (kpis[{i}].baseline)" for i in without
+            ]
+        else:
+            have.append("a baseline for every key result")
+    elif k.baseline is not None:
         have.append("baseline " + ("from a data window" if k.baseline.window else "value"))
     else:
         missing.append("add a baseline (kpi.baseline: value and date, or a window)")

@@ -96,7 +96,7 @@ def load_inputs(
             else:
                 docs[kind].append(doc)
     site = validate_site(docs, config, problems, unreadable)
-    agg = {g.meta.kpi.metric: g.meta.kpi.agg for g in site.goals.values()}
+    agg = {kr.metric: kr.agg for _, kr in site.key_results()}
     from ..data.xapi import XapiContext
 
     xapi = XapiContext(
@@ -115,9 +115,10 @@ def load_inputs(
         from ..model.references import check_references
 
         check_references(site, dataset, problems, as_of=as_of)
-    from ..load.frozen import load_frozen_reviews
+    from ..analysis.frozen import decode_frozen
+    from ..load.frozen import read_frozen_files
 
-    frozen = load_frozen_reviews(root, problems)
+    frozen = decode_frozen(read_frozen_files(root, problems), problems)
     cadence = config.review_period or config.period
     for kept in frozen.values():
         if kept.review.cadence != cadence:

@@ -110,8 +110,8 @@ def analysis_keys(
     ``metas`` is :func:`meta_keys`.
     """
     kpi_agg: dict[str, str] = {}
-    for g in site.goals.values():
-        kpi_agg.setdefault(g.meta.kpi.metric, g.meta.kpi.agg)
+    for _, kr in site.key_results():
+        kpi_agg.setdefault(kr.metric, kr.agg)
     base = digest([site.config, dataset_fingerprint, today, kpi_agg])
     path_keys = {pid: digest([base, pid, metas[p.source.rel]]) for pid, p in site.paths.items()}
     cohorts = [(pid, c.id, c.kpi_group) for pid, p in site.paths.items() for c in p.meta.cohorts]

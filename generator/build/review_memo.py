@@ -86,7 +86,7 @@ class ReviewSnapshots:
         goals = [g for g in site.goals if self._goals.get(g, ("",))[0] != gkeys[g]]
         paths = {p for p in site.paths if self._paths.get(p, ("",))[0] != pkeys[p]}
         agg = _kpi_agg(site)
-        if any(g.meta.kpi.agg != agg[g.meta.kpi.metric] for g in site.goals.values()):
+        if any(kr.agg != agg[kr.metric] for _, kr in site.key_results()):
             goals, paths = list(site.goals), set(site.paths)  # a subset could aggregate otherwise
         if goals or paths:
             for gid in goals:  # what a goal's snapshot reads: its paths, its control cohort

@@ -80,7 +80,22 @@ def _collect(charts: Sequence[PageChart[Any]], *args: Any) -> dict[str, ChartSpe
 
 
 def goal_charts(site: Site, goal: Goal, analysis: SiteAnalysis) -> dict[str, ChartSpec]:
-    return _collect(GOAL_CHARTS, site, goal, analysis)
+    """The goal's charts; a goal with several key results adds each one's KPI chart after
+    the first (``key-result-2``, ``key-result-3``…; the first is ``kpi``)."""
+    out = _collect(GOAL_CHARTS, site, goal, analysis)
+    from dataclasses import replace
+
+    ga = analysis.goals.get(goal.meta.id)
+    for kr in ga.key_results if ga is not None else ():
+        # each on its own analysis: the goal's combined status is not the key result's
+        alone = replace(analysis, goals={goal.meta.id: kr.analysis})
+        made = kpi.for_goal(site, goal.for_key_result(kr.kpi), alone)
+        name = "kpi" if kr.number == 1 else f"key-result-{kr.number}"
+        if made is not None:
+            out[name] = made
+        else:
+            out.pop(name, None)
+    return out
 
 
 def path_charts(site: Site, path: LearningPath, analysis: SiteAnalysis) -> dict[str, ChartSpec]:

@@ -22,7 +22,7 @@ owner: Who is accountable            # a role or a name
 department: Operations               # the dashboard groups and filters by department
 # parent: company-goal-id            # the higher goal this one serves (alignment tree)
 target_groups: [team-name]           # whose work should change
-kpi:
+kpi:                                 # or kpis: several key results with weights
   metric: {metric}{metric_pad}# the `metric` name in data/kpis.csv
   unit: days                         # shown beside every value
   direction: decrease                # increase | decrease

@@ -1,7 +1,10 @@
-"""Read the frozen reviews in ``reviews/*.json`` (written by ``goalpath review freeze``).
+"""Read the frozen reviews' files, ``reviews/*.json`` (written by ``goalpath review
+freeze``): each file named after a review period, at most 10 MB, valid JSON. What the
+JSON must hold is checked by ``analysis/frozen.py`` (``decode_frozen``), which knows the
+review's shape.
 
-A file that cannot be read as a frozen review is an error naming the file, the line
-and the field, with how to fix it: restore it from Git or freeze the period again. The
+A file that cannot be read is an error naming the file (and, for JSON syntax, the line
+and column) with how to fix it: restore it from Git or freeze the period again. The
 review inside is never repaired or guessed at: it is what leaders were told.
 """
 
@@ -9,20 +12,36 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from ..analysis.frozen import FrozenFormatError, FrozenReview, from_json
-from ..analysis.reviews import parse_label
 from ..errors import Problems
 
 FOLDER = "reviews"
 """The frozen reviews' folder in the site folder (beside ``content/`` and ``data/``)."""
 MAX_BYTES = 10_000_000
-_HINT = (
+HINT = (
     "a frozen review is written by `goalpath review freeze`; restore the file from Git "
     "(git checkout -- {file}) or freeze the period again (goalpath review freeze "
     "--period {label} --force)"
 )
+_LABEL = re.compile(r"^\d{4}-(?:\d{2}|Q[1-4]|W\d{2})$")
+
+
+@dataclass(frozen=True)
+class FrozenFile:
+    """One frozen review's file as read: its period label (the file name), the file
+    relative to the site folder, its text and its parsed JSON."""
+
+    label: str
+    source: str
+    text: str
+    data: Any
+
+    @property
+    def hint(self) -> str:
+        return HINT.format(file=self.source, label=self.label)
 
 
 def frozen_files(root: Path) -> list[Path]:
@@ -30,24 +49,14 @@ def frozen_files(root: Path) -> list[Path]:
     return sorted(folder.glob("*.json")) if folder.is_dir() else []
 
 
-def _line_of(text: str, field: str) -> int | None:
-    """The line of the field's last key in the file (``review.goals[2].value_now`` →
-    the first ``"value_now"`` after the third goal, roughly): a pointer, not a parser."""
-    key = re.findall(r"[A-Za-z_]+", field.split(".")[-1].split("[")[0])
-    if not key:
-        return None
-    m = re.search(r'"' + re.escape(key[0]) + r'"\s*:', text)
-    return text.count("\n", 0, m.start()) + 1 if m else None
-
-
-def load_frozen_reviews(root: Path, problems: Problems) -> dict[str, FrozenReview]:
-    """Period label → frozen review, for every readable file in ``reviews/``."""
-    out: dict[str, FrozenReview] = {}
+def read_frozen_files(root: Path, problems: Problems) -> list[FrozenFile]:
+    """Every readable ``reviews/*.json``, by name; problems for the others."""
+    out: list[FrozenFile] = []
     for path in frozen_files(root):
         rel = path.relative_to(root).as_posix()
         label = path.stem
-        hint = _HINT.format(file=rel, label=label)
-        if parse_label(label) is None:
+        hint = HINT.format(file=rel, label=label)
+        if not _LABEL.match(label):
             problems.error(
                 rel,
                 f"'{label}' is not a review period (2026-10, 2026-Q3 or 2026-W41)",
@@ -72,21 +81,5 @@ def load_frozen_reviews(root: Path, problems: Problems) -> dict[str, FrozenRevie
         except RecursionError:
             problems.error(rel, "not a frozen review: nested too deeply", hint=hint)
             continue
-        try:
-            frozen = from_json(data, rel)
-        except FrozenFormatError as exc:
-            problems.error(
-                rel, str(exc), line=_line_of(text, exc.field), field=exc.field or None, hint=hint
-            )
-            continue
-        if frozen.review.period.label != label:
-            problems.error(
-                rel,
-                f"the file is named {label} but holds the review of {frozen.review.period.label}",
-                field="period",
-                line=_line_of(text, "period"),
-                hint=f"rename it to {FOLDER}/{frozen.review.period.label}.json",
-            )
-            continue
-        out[label] = frozen
+        out.append(FrozenFile(label, rel, text, data))
     return out

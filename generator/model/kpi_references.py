@@ -13,7 +13,8 @@ import pandas as pd
 from ..errors import Problems
 from ..text import closest
 from .problems import listing, source_of, warning_at
-from .site import Site
+from .schema import Kpi
+from .site import Goal, Site
 
 if TYPE_CHECKING:
     from ..data.dataset import Dataset
@@ -35,71 +36,85 @@ def check_kpi_groups(site: Site, dataset: Dataset, problems: Problems) -> None:
     source = source_of(dataset, "kpis")
     reported: set[tuple[str, str, str]] = set()
     for goal in site.goals.values():
-        m, doc = goal.meta, goal.source
-        metric = m.kpi.metric
-        groups = by_metric.get(metric)
-        if not groups:
-            continue  # no data for the metric at all: kpi.metric's own warning says so
-        named = groups - {""}
+        for where, k in goal.meta.kpi_fields():
+            _check_kpi_groups(site, goal, where, k, by_metric, source, reported, problems)
 
-        def hint(value: str, groups: set[str] = named, metric: str = metric) -> str:
-            near = closest(value, groups)
-            return (
-                f"did you mean '{near}'?"
-                if near
-                else f"groups with '{metric}' rows: {listing(groups) or 'none'}"
-            )
 
-        if m.kpi.group and m.kpi.group not in groups:
+def _check_kpi_groups(
+    site: Site,
+    goal: Goal,
+    where: tuple[str | int, ...],
+    k: Kpi,
+    by_metric: dict[str, set[str]],
+    source: str,
+    reported: set[tuple[str, str, str]],
+    problems: Problems,
+) -> None:
+    """One KPI of a goal (``where``: ``kpi`` or ``kpis.i``) against its metric's groups."""
+    m, doc = goal.meta, goal.source
+    metric = k.metric
+    groups = by_metric.get(metric)
+    if not groups:
+        return  # no data for the metric at all: kpi.metric's own warning says so
+    named = groups - {""}
+
+    def hint(value: str, groups: set[str] = named, metric: str = metric) -> str:
+        near = closest(value, groups)
+        return (
+            f"did you mean '{near}'?"
+            if near
+            else f"groups with '{metric}' rows: {listing(groups) or 'none'}"
+        )
+
+    if k.group and k.group not in groups:
+        warning_at(
+            problems,
+            doc,
+            (*where, "group"),
+            f"{source} has no '{metric}' rows for group '{k.group}'; the goal would show 'no data'",
+            hint(k.group),
+        )
+    cg = m.monitoring.control_group
+    if cg is not None:
+        found = site.cohort(cg)
+        key = found[1].kpi_group if found else cg
+        anywhere = any(key in g for g in by_metric.values())
+        if key not in groups and (anywhere or found):  # else: an error already
             warning_at(
                 problems,
                 doc,
-                ("kpi", "group"),
-                f"{source} has no '{metric}' rows for group '{m.kpi.group}'; the goal would "
-                "show 'no data'",
-                hint(m.kpi.group),
+                ("monitoring", "control_group"),
+                f"{source} has no '{metric}' rows for the control group '{key}'; "
+                "no difference-in-differences can use it",
+                hint(key),
             )
-        cg = m.monitoring.control_group
-        if cg is not None:
-            found = site.cohort(cg)
-            key = found[1].kpi_group if found else cg
-            anywhere = any(key in g for g in by_metric.values())
-            if key not in groups and (anywhere or found):  # else: an error already
-                warning_at(
-                    problems,
-                    doc,
-                    ("monitoring", "control_group"),
-                    f"{source} has no '{metric}' rows for the control group '{key}'; "
-                    "no difference-in-differences can use it",
-                    hint(key),
-                )
-        # Groups another cohort or the control group reads are not what a typo meant.
-        claimed = {c.kpi_group for pid in goal.paths for c in site.paths[pid].meta.cohorts} | (
-            {_kpi_group_of(site, cg)} if cg else set()
-        )
-        for pid in goal.paths:
-            path = site.paths[pid]
-            for i, c in enumerate(path.meta.cohorts):
-                key = c.kpi_group
-                if key in groups or (pid, c.id, metric) in reported:
-                    continue
-                near = closest(key, named - claimed)
-                if near is None:
-                    # no group spelt like it: a cohort not measured on its own (yet), which
-                    # its impact estimate says in words; not a typo to flag
-                    continue
-                reported.add((pid, c.id, metric))
-                field = ("cohorts", i, "group") if c.group else ("cohorts", i, "id")
-                warning_at(
-                    problems,
-                    path.source,
-                    field,
-                    f"cohort '{c.id}' reads KPI group '{key}', but {source} has no "
-                    f"'{metric}' rows for it (goal '{goal.meta.id}'); the cohort gets no "
-                    "impact estimate",
-                    f"did you mean '{near}'?"
-                    + ("" if c.group else " Set the cohort's group: to its KPI group"),
-                )
+    # Groups another cohort or the control group reads are not what a typo meant.
+    claimed = {c.kpi_group for pid in goal.paths for c in site.paths[pid].meta.cohorts} | (
+        {_kpi_group_of(site, cg)} if cg else set()
+    )
+    for pid in goal.paths:
+        path = site.paths[pid]
+        for i, c in enumerate(path.meta.cohorts):
+            key = c.kpi_group
+            if key in groups or (pid, c.id, metric) in reported:
+                continue
+            near = closest(key, named - claimed)
+            if near is None:
+                # no group spelt like it: a cohort not measured on its own (yet), which
+                # its impact estimate says in words; not a typo to flag
+                continue
+            reported.add((pid, c.id, metric))
+            field = ("cohorts", i, "group") if c.group else ("cohorts", i, "id")
+            warning_at(
+                problems,
+                path.source,
+                field,
+                f"cohort '{c.id}' reads KPI group '{key}', but {source} has no "
+                f"'{metric}' rows for it (goal '{goal.meta.id}'); the cohort gets no "
+                "impact estimate",
+                f"did you mean '{near}'?"
+                + ("" if c.group else " Set the cohort's group: to its KPI group"),
+            )
 
 
 def check_freshness(site: Site, dataset: Dataset, problems: Problems, *, as_of: dt.date) -> None:
@@ -113,9 +128,9 @@ def check_freshness(site: Site, dataset: Dataset, problems: Problems, *, as_of: 
     # the last observation day per metric, the same from files and SQL
     latest = dict(zip(seen["metric"].astype(str), seen["last"], strict=True))
     source = source_of(dataset, "kpis")
-    for goal in site.goals.values():
-        m = goal.meta
-        metric = m.kpi.metric
+    for goal, where, metric in (
+        (g, where, k.metric) for g in site.goals.values() for where, k in g.meta.kpi_fields()
+    ):
         last = latest.get(metric)
         if last is None or pd.isna(last):
             continue
@@ -126,7 +141,7 @@ def check_freshness(site: Site, dataset: Dataset, problems: Problems, *, as_of: 
         warning_at(
             problems,
             goal.source,
-            ("kpi", "metric"),
+            (*where, "metric"),
             f"the latest '{metric}' figure in {source} is from {period_label(last, period)}, "
             f"{behind} {period}s before the report date {as_of.isoformat()}; the goal shows "
             "'stale data'",

@@ -88,6 +88,14 @@ class Kpi(_Model):
         return self.name or self.metric.replace("_", " ").strip() or self.metric
 
 
+class KeyResult(Kpi):
+    """One of a goal's several KPIs (``kpis:``), OKR style: a KPI with a weight."""
+
+    weight: float = Field(default=1.0, gt=0, le=1000)
+    """How much the key result counts in the goal's progress (relative to the others;
+    default 1: all count the same). Status does not weigh: see docs/analysis.md."""
+
+
 class Monitoring(_Model):
     cadence: Literal["weekly", "monthly", "quarterly"] = "monthly"
     """How often the goal is reviewed."""
@@ -149,8 +157,12 @@ class GoalMeta(_Model):
     """Id of the goal this one serves (alignment tree)."""
     target_groups: list[str] = []
     """Whose behaviour must change (teams, roles)."""
-    kpi: Kpi
-    """The number that should move."""
+    kpi: Kpi = Field(default=None)  # type: ignore[assignment]  # set from kpis when absent
+    """The number that should move. A goal gives ``kpi`` or ``kpis``, not both; with
+    ``kpis`` this is the first key result (the headline)."""
+    kpis: list[KeyResult] = []
+    """Several key results, each a KPI with a ``weight``; the first is the headline
+    (impact, ROI and forecast are estimated for every one)."""
     learning_paths: list[str] = []
     """Ids of the learning paths meant to move it."""
     skills: dict[str, Level] = {}
@@ -170,6 +182,35 @@ class GoalMeta(_Model):
     """Free labels for filtering."""
     checkins: list[Checkin] = []
     """Owner check-ins with confidence."""
+
+    @model_validator(mode="after")
+    def _kpi_or_kpis(self) -> GoalMeta:
+        given = self.__dict__.get("kpi")
+        if given is not None and self.kpis:
+            raise ValueError("give kpi (one number) or kpis (key results), not both")
+        if given is None:
+            if not self.kpis:
+                raise ValueError(
+                    "a goal needs the number that should move: kpi (one KPI) or kpis "
+                    "(a list of key results)"
+                )
+            # the headline: what a goal with one KPI reads, so every stage works unchanged
+            object.__setattr__(self, "kpi", self.kpis[0])
+        return self
+
+    @property
+    def key_results(self) -> tuple[KeyResult, ...]:
+        """Every key result: ``kpis``, or ``kpi`` as the one key result (weight 1)."""
+        if self.kpis:
+            return tuple(self.kpis)
+        return (KeyResult.model_validate(self.kpi.model_dump()),)
+
+    def kpi_fields(self) -> list[tuple[tuple[str | int, ...], Kpi]]:
+        """Each KPI with where the front-matter says it: ``(("kpi",), kpi)`` or
+        ``(("kpis", i), key result)``, for messages that name the field."""
+        if self.kpis:
+            return [(("kpis", i), kr) for i, kr in enumerate(self.kpis)]
+        return [(("kpi",), self.kpi)]
 
     @field_validator("leading_indicators", mode="before")
     @classmethod

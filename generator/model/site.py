@@ -5,12 +5,13 @@ references resolved (parent/children, goal ↔ path) and each cohort's schedule,
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..load.config import SiteConfig
 from ..load.content import SourceDoc
-from .schema import Activity, Cohort, GoalMeta, PageMeta, PathMeta
+from .schema import Activity, Cohort, GoalMeta, KeyResult, PageMeta, PathMeta
 
 RESERVED_PAGE_IDS = frozenset(
     {
@@ -43,9 +44,17 @@ class Goal:
     def __getattr__(self, name: str) -> Any:  # goal.title reads goal.meta.title
         return getattr(self.meta, name)
 
+    def for_key_result(self, kpi: KeyResult) -> Goal:
+        """The goal as if ``kpi`` were its one KPI: what every single-KPI stage reads
+        (a goal with several key results is analysed once per key result)."""
+        from dataclasses import replace
+
+        return replace(self, meta=self.meta.model_copy(update={"kpi": kpi, "kpis": []}))
+
     @property
     def deadline(self) -> dt.date:
-        return self.meta.kpi.target.date
+        """The latest key result's deadline (the goal's one KPI's)."""
+        return max(kr.target.date for kr in self.meta.key_results)
 
 
 @dataclass(frozen=True)
@@ -106,6 +115,12 @@ class Site:
     goals: dict[str, Goal] = field(default_factory=dict)
     paths: dict[str, LearningPath] = field(default_factory=dict)
     pages: dict[str, Page] = field(default_factory=dict)
+
+    def key_results(self) -> Iterator[tuple[Goal, KeyResult]]:
+        """Every goal's every key result (a goal with one ``kpi`` has one)."""
+        for g in self.goals.values():
+            for kr in g.meta.key_results:
+                yield g, kr
 
     def cohort(self, cohort_id: str) -> tuple[LearningPath, Cohort] | None:
         for p in self.paths.values():

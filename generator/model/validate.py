@@ -18,7 +18,7 @@ from ..load.config import SiteConfig
 from ..load.content import SourceDoc, dotted
 from ..text import did_you_mean, slugify
 from .problems import error_at, friendly, warning_at
-from .schema import SLUG_RE, Activity, Cohort, GoalMeta, PageMeta, PathMeta
+from .schema import SLUG_RE, Activity, Cohort, GoalMeta, Kpi, PageMeta, PathMeta
 from .site import RESERVED_PAGE_IDS, Goal, LearningPath, Page, Site
 
 if TYPE_CHECKING:
@@ -207,36 +207,55 @@ def validate_site(
 
 def _check_goal_rules(goals: dict[str, tuple[GoalMeta, SourceDoc]], problems: Problems) -> None:
     for m, doc in goals.values():
-        k = m.kpi
-        base = k.baseline
-        if base is not None and base.value is not None:
-            wrong_way = (k.direction == "increase" and k.target.value <= base.value) or (
-                k.direction == "decrease" and k.target.value >= base.value
-            )
-            if wrong_way:
+        seen: set[tuple[str, str]] = set()
+        for where, k in m.kpi_fields():
+            if (k.metric, k.group) in seen:
                 error_at(
                     problems,
                     doc,
-                    ("kpi", "target", "value"),
-                    f"target {k.target.value:g} does not {k.direction} from the baseline "
-                    f"{base.value:g}",
-                    "check the direction, or swap baseline and target",
+                    (*where, "metric"),
+                    f"a second key result for metric '{k.metric}'"
+                    + (f" in group '{k.group}'" if k.group else ""),
+                    "each key result is its own number: remove one, or give it another group",
                 )
-        if base is not None and base.as_of and base.as_of >= k.target.date:
+            seen.add((k.metric, k.group))
+            _check_kpi_rules(k, where, doc, problems)
+
+
+def _check_kpi_rules(
+    k: Kpi, where: tuple[str | int, ...], doc: SourceDoc, problems: Problems
+) -> None:
+    """One KPI's own rules: the target lies the KPI's way from the baseline, after it;
+    milestones fall between the two. ``where``: the KPI's field (``kpi`` or ``kpis.i``)."""
+    base = k.baseline
+    if base is not None and base.value is not None:
+        wrong_way = (k.direction == "increase" and k.target.value <= base.value) or (
+            k.direction == "decrease" and k.target.value >= base.value
+        )
+        if wrong_way:
             error_at(
                 problems,
                 doc,
-                ("kpi", "target", "date"),
-                f"the deadline {k.target.date} is not after the baseline ({base.as_of})",
+                (*where, "target", "value"),
+                f"target {k.target.value:g} does not {k.direction} from the baseline "
+                f"{base.value:g}",
+                "check the direction, or swap baseline and target",
             )
-        for i, ms in enumerate(k.milestones):
-            if ms.date > k.target.date or (base and base.as_of and ms.date < base.as_of):
-                error_at(
-                    problems,
-                    doc,
-                    ("kpi", "milestones", i, "date"),
-                    f"milestone {ms.date} lies outside baseline → deadline",
-                )
+    if base is not None and base.as_of and base.as_of >= k.target.date:
+        error_at(
+            problems,
+            doc,
+            (*where, "target", "date"),
+            f"the deadline {k.target.date} is not after the baseline ({base.as_of})",
+        )
+    for i, ms in enumerate(k.milestones):
+        if ms.date > k.target.date or (base and base.as_of and ms.date < base.as_of):
+            error_at(
+                problems,
+                doc,
+                (*where, "milestones", i, "date"),
+                f"milestone {ms.date} lies outside baseline → deadline",
+            )
 
 
 def _check_path_rules(paths: dict[str, tuple[PathMeta, SourceDoc]], problems: Problems) -> None:
@@ -367,13 +386,14 @@ def check_against_data(
                 f"unknown group or cohort '{cg}'",
                 did_you_mean(cg, groups | cohorts) or "name a cohort id or a group in the KPI data",
             )
-        pending = m.kpi.data_from is not None and as_of is not None and as_of < m.kpi.data_from
-        if m.kpi.metric not in metrics and not pending:
-            warning_at(
-                problems,
-                doc,
-                ("kpi", "metric"),
-                f"no KPI data for metric '{m.kpi.metric}' yet; the goal shows 'no data'",
-                did_you_mean(m.kpi.metric, metrics)
-                or f"add rows to {dataset.sources.get('kpis') or 'data/kpis.csv'}",
-            )
+        for where, k in m.kpi_fields():
+            pending = k.data_from is not None and as_of is not None and as_of < k.data_from
+            if k.metric not in metrics and not pending:
+                warning_at(
+                    problems,
+                    doc,
+                    (*where, "metric"),
+                    f"no KPI data for metric '{k.metric}' yet; the goal shows 'no data'",
+                    did_you_mean(k.metric, metrics)
+                    or f"add rows to {dataset.sources.get('kpis') or 'data/kpis.csv'}",
+                )

@@ -12,14 +12,16 @@ import json
 import math
 from typing import TYPE_CHECKING, Any
 
-from ..model.site import Site
+from ..model.schema import Kpi
+from ..model.site import Goal, Site
 from ..text import stable_floats
 
 if TYPE_CHECKING:
     from ..analysis.impact import ImpactEstimate
     from ..analysis.learning import Funnel
+    from ..analysis.progress import GoalProgress
     from ..analysis.roi import RoiEstimate
-    from ..analysis.site import SiteAnalysis
+    from ..analysis.site import GoalAnalysis, SiteAnalysis
 
 
 def _num(v: Any) -> float | int | None:
@@ -101,12 +103,57 @@ def roi_json(roi: RoiEstimate | None) -> dict[str, Any] | None:
     }
 
 
+def _kpi_json(k: Kpi, p: GoalProgress) -> dict[str, Any]:
+    """One KPI's figures, as its own analysis gives them."""
+    return {
+        "metric": k.metric,
+        "unit": k.unit,
+        "direction": k.direction,
+        "baseline": _num(p.baseline),
+        "target": _num(k.target.value),
+        "current": _num(p.current),
+        "current_period": _date(p.current_period),
+        "level": _num(p.level),
+        "level_low": _num(p.level_low),
+        "level_high": _num(p.level_high),
+        "level_periods": p.level_periods,
+        "progress": _num(p.progress),
+        "expected_progress": _num(p.expected_progress),
+        "status_range": list(p.status_range) if p.status_range else None,
+        "forecast": _num(p.forecast.value) if p.forecast else None,
+        "forecast_low": _num(p.forecast.low) if p.forecast else None,
+        "forecast_high": _num(p.forecast.high) if p.forecast else None,
+    }
+
+
+def _key_results_json(goal: Goal, ga: GoalAnalysis) -> list[dict[str, Any]]:
+    """Every key result with its weight, deadline, status and headline impact; a goal
+    with one ``kpi`` has one."""
+    if not ga.key_results:
+        k = goal.meta.kpi
+        parts = [(k, 1.0, ga)]
+    else:
+        parts = [(kr.kpi, kr.kpi.weight, kr.analysis) for kr in ga.key_results]
+    return [
+        {
+            "name": k.label,
+            "weight": weight,
+            "deadline": _date(k.target.date),
+            "status": a.progress.status,
+            **_kpi_json(k, a.progress),
+            "impact": impact_json(a.best_impact) if a.best_impact is not None else None,
+        }
+        for k, weight, a in parts
+    ]
+
+
 def goals_json(site: Site, analysis: SiteAnalysis) -> list[dict[str, Any]]:
     out = []
     for gid, goal in site.goals.items():
         ga = analysis.goals[gid]
         p = ga.progress
         k = goal.meta.kpi
+        headline = ga.key_results[0].analysis.progress if ga.key_results else p
         best = ga.best_impact
         out.append(
             {
@@ -117,27 +164,12 @@ def goals_json(site: Site, analysis: SiteAnalysis) -> list[dict[str, Any]]:
                 "parent": goal.meta.parent,
                 "status": p.status,
                 "as_of": _date(analysis.as_of),
-                "deadline": _date(k.target.date),
+                "deadline": _date(goal.deadline),
+                "progress": _num(p.progress),
+                "expected_progress": _num(p.expected_progress),
                 "learning_paths": list(goal.paths),
-                "kpi": {
-                    "metric": k.metric,
-                    "unit": k.unit,
-                    "direction": k.direction,
-                    "baseline": _num(p.baseline),
-                    "target": _num(k.target.value),
-                    "current": _num(p.current),
-                    "current_period": _date(p.current_period),
-                    "level": _num(p.level),
-                    "level_low": _num(p.level_low),
-                    "level_high": _num(p.level_high),
-                    "level_periods": p.level_periods,
-                    "progress": _num(p.progress),
-                    "expected_progress": _num(p.expected_progress),
-                    "status_range": list(p.status_range) if p.status_range else None,
-                    "forecast": _num(p.forecast.value) if p.forecast else None,
-                    "forecast_low": _num(p.forecast.low) if p.forecast else None,
-                    "forecast_high": _num(p.forecast.high) if p.forecast else None,
-                },
+                "kpi": _kpi_json(k, headline),
+                "key_results": _key_results_json(goal, ga),
                 "impact": impact_json(best) if best is not None else None,
                 "impacts": [impact_json(i) for i in ga.impacts],
                 "minimum_detectable_effect": _num(ga.mde),
@@ -188,8 +220,8 @@ def goals_csv(goals: list[dict[str, Any]]) -> str:
                     k["baseline"],
                     k["target"],
                     k["current"],
-                    k["progress"],
-                    k["expected_progress"],
+                    g["progress"],
+                    g["expected_progress"],
                     k["forecast"],
                     imp.get("method"),
                     imp.get("estimate"),
