@@ -1,4 +1,4 @@
-"""The ``goalpath`` command: build | check | serve | new | init | pdf | review freeze.
+"""The ``goalpath`` command: build | check | serve | new | init | pdf | review | schema.
 
 The only module that prints and chooses exit codes: 0 success (warnings allowed),
 1 the user's input has errors, 2 wrong command-line usage. Heavy imports (pandas,
@@ -236,6 +236,19 @@ def cmd_review_freeze(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_schema(args: argparse.Namespace) -> int:
+    from .commands.schema import write_schemas
+
+    folder = args.out or args.site / "schemas"
+    for path in write_schemas(folder):
+        sys.stderr.write(f"wrote {path}\n")
+    sys.stderr.write(
+        "bind them to content/goals/*.md, content/paths/*.md and content/pages/*.md in your "
+        "editor: docs/content.md, 'Editor support'\n"
+    )
+    return 0
+
+
 # ---------------------------------------------------------------- parser
 
 
@@ -290,6 +303,14 @@ def make_parser() -> argparse.ArgumentParser:
     i.add_argument("dir")
     i.add_argument("--title", default="Goals and learning")
     i.set_defaults(func=cmd_init)
+
+    sc = sub.add_parser(
+        "schema",
+        help="write JSON Schemas of the goal, path and page front-matter (for editors)",
+    )
+    site_arg(sc)
+    sc.add_argument("--out", type=Path, default=None, help="folder (default: SITE/schemas)")
+    sc.set_defaults(func=cmd_schema)
 
     r = sub.add_parser("review", help="period reviews: freeze one as it was told")
     review_sub = r.add_subparsers(dest="review_command", metavar="ACTION", required=True)

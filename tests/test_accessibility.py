@@ -13,6 +13,7 @@ pytestmark = pytest.mark.browser
 PAGES = [
     "",
     "goals/reduce-medication-errors/",
+    "goals/improve-csat/",  # several key results
     "paths/safe-medication/",
     "timeline/",
     "alignment/",
@@ -47,6 +48,8 @@ def describe(violations: list[dict]) -> str:
 PHONE_PAGES = [
     "",
     "goals/reduce-medication-errors/",
+    "goals/improve-csat/",
+    "goals/improve-csat/",  # several key results
     "paths/safe-medication/",
     "timeline/",
     "skills/",

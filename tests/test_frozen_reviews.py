@@ -288,3 +288,28 @@ def test_in_chromium_a_frozen_review_keeps_its_figures_after_a_data_change(
     page.goto(url + "?after=unfreezing")
     assert cells.all_inner_texts() != told
     assert page.get_by_role("region", name=re.compile("Frozen on")).count() == 0
+
+
+@pytest.mark.browser
+def test_a_frozen_review_page_is_valid_html_and_accessible(
+    page: Any, static_server: Any, tmp_path: Path
+) -> None:
+    """The note on a frozen page with changes: the Nu checker and axe (light and dark)."""
+    from tests.webtools import run_axe, run_vnu
+
+    root = _site(tmp_path)
+    assert _freeze(root) == 0
+    _correct_june(root)
+    out = _build(root)
+    files = [out / "reviews/2026-06/index.html", out / "reviews/index.html"]
+    assert "the review showed" in files[0].read_text(encoding="utf-8")
+    errors = run_vnu(out, files)
+    assert not errors, "\n".join(e.format() for e in errors)
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        page.goto(static_server(out) + f"reviews/2026-06/?{scheme}")
+        page.wait_for_function(
+            "[...document.querySelectorAll('.chart-canvas')].every(c => c.dataset.drawn)"
+        )
+        bad = [v for v in run_axe(page) if v["impact"] in ("serious", "critical")]
+        assert not bad, (scheme, bad)

@@ -25,8 +25,13 @@ ActivityKind = Literal[
 
 class _Model(BaseModel):
     # inf and nan (".inf", "1e400") are refused: no KPI, cost or score is infinite
+    # field docstrings are the JSON Schemas' descriptions (`goalpath schema`)
     model_config = ConfigDict(
-        extra="forbid", frozen=True, str_strip_whitespace=True, allow_inf_nan=False
+        extra="forbid",
+        frozen=True,
+        str_strip_whitespace=True,
+        allow_inf_nan=False,
+        use_attribute_docstrings=True,
     )
 
 

@@ -1,0 +1,107 @@
+"""``goalpath schema``: JSON Schemas of the goal, path and page front-matter, for editors.
+
+Generated from the pydantic models ``goalpath check`` validates with
+(``model/schema.py``), so editor and build agree on every field, type, range and enum;
+descriptions are the models' field docstrings. What pydantic cannot see is added here:
+an ``id`` is optional (the file name), a leading indicator or an action may be written
+as a plain string, a goal gives ``kpi`` or ``kpis``, ids are slugs. Rules that need the
+data or other files (an unknown metric, a path id) stay with ``goalpath check``.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+DRAFT = "https://json-schema.org/draft/2020-12/schema"
+KINDS = ("goal", "path", "page")
+SLUG_PATTERN = "^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+
+def _model(kind: str) -> Any:
+    from ..model.schema import GoalMeta, PageMeta, PathMeta
+
+    return {"goal": GoalMeta, "path": PathMeta, "page": PageMeta}[kind]
+
+
+def _slug_ids(schema: dict[str, Any]) -> None:
+    """Every ``id`` property (goal, path, page, cohort, activity) is a slug."""
+    for node in [schema, *schema.get("$defs", {}).values()]:
+        ident = node.get("properties", {}).get("id")
+        if isinstance(ident, dict) and ident.get("type") == "string":
+            ident["pattern"] = SLUG_PATTERN
+
+
+def _text_or(schema: dict[str, Any], prop: str, field: str) -> None:
+    """``prop`` items may be a plain string, read as ``{field: string}``."""
+    items = schema["properties"][prop]["items"]
+    schema["properties"][prop]["items"] = {
+        "anyOf": [{"type": "string", "minLength": 1, "description": f"the {field}"}, items]
+    }
+
+
+def _plain_descriptions(node: Any) -> None:
+    """Docstrings mark code ``so``; an editor's hover shows Markdown, which marks it `so`."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "description" and isinstance(value, str):
+                node[key] = value.replace("``", "`")
+            else:
+                _plain_descriptions(value)
+    elif isinstance(node, list):
+        for value in node:
+            _plain_descriptions(value)
+
+
+def front_matter_schema(kind: str) -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of a ``kind`` file's front-matter."""
+    schema = copy.deepcopy(_model(kind).model_json_schema())
+    schema["required"] = [r for r in schema.get("required", []) if r != "id"]
+    _slug_ids(schema)
+    if kind == "goal":
+        kpi = schema["properties"]["kpi"]
+        kpi.pop("default", None)
+        schema["oneOf"] = [
+            {"required": ["kpi"], "not": {"required": ["kpis"]}},
+            {
+                "required": ["kpis"],
+                "not": {"required": ["kpi"]},
+                "properties": {"kpis": {"minItems": 1}},
+            },
+        ]
+        _text_or(schema, "leading_indicators", "metric")
+        _text_or(schema, "actions", "title")
+    title = {"goal": "goal plan", "path": "learning path", "page": "page"}[kind]
+    _plain_descriptions(schema)
+    return {
+        "$schema": DRAFT,
+        **schema,
+        "title": f"goalpath {title} front-matter",
+        "description": f"The YAML front-matter of a {title} file (content/{kind}s/*.md); "
+        "written by `goalpath schema` from the models `goalpath check` validates with.",
+    }
+
+
+def write_schemas(folder: Path) -> list[Path]:
+    """Write ``goal``, ``path`` and ``page`` ``.schema.json`` into ``folder`` (each file
+    whole or not at all); returns the files."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for kind in KINDS:
+        target = folder / f"{kind}.schema.json"
+        text = json.dumps(front_matter_schema(kind), indent=2, ensure_ascii=False) + "\n"
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        written.append(target)
+    return written
