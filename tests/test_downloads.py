@@ -154,6 +154,12 @@ def test_charts_and_page_follow_the_dark_scheme_and_switch_back(
     assert body_bg == "rgb(18, 22, 29)"
     texts = _colours(page, ".chart-canvas[data-scheme=dark]")
     assert rgb(DARK[MUTED]) in texts and rgb(MUTED) not in texts and rgb(INK) not in texts
+    # printed from a dark screen: paper is white, so the charts draw light
+    page.emulate_media(media="print")
+    page.wait_for_function("() => !document.querySelector('.chart-canvas[data-scheme=dark]')")
+    assert rgb(MUTED) in _colours(page, ".chart-canvas")
+    page.emulate_media(media="screen")
+    page.locator(".chart-canvas[data-scheme=dark]").first.wait_for()
     page.emulate_media(color_scheme="light")
     page.locator(".chart-canvas[data-scheme=light]").first.wait_for()
     page.wait_for_function("() => !document.querySelector('.chart-canvas[data-scheme=dark]')")

@@ -76,8 +76,11 @@
     "#4f9d69": "#6fc08a"
   };
   var darkScheme = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
+  var printMedia = window.matchMedia ? window.matchMedia("print") : null;
   var printing = false;
-  function dark() { return !!(darkScheme && darkScheme.matches) && !printing; }
+  function dark() {
+    return !!(darkScheme && darkScheme.matches) && !(printMedia && printMedia.matches) && !printing;
+  }
   function recoloured(value) {
     if (typeof value === "string") {
       var swap = DARK[value.toLowerCase()];
@@ -92,11 +95,13 @@
     return value;
   }
   var views = [];
+  var drawnDark = null; // the scheme the charts on the page were drawn for
   function draw() {
     if (typeof vegaEmbed !== "function") return;
     views.forEach(function (v) { v.finalize(); });
     views = [];
-    var scheme = dark() ? "dark" : "light";
+    drawnDark = dark();
+    var scheme = drawnDark ? "dark" : "light";
     document.querySelectorAll(".chart-canvas[data-spec]").forEach(function (el) {
       var source = document.getElementById(el.getAttribute("data-spec"));
       if (!source) return;
@@ -124,7 +129,9 @@
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", draw);
   else draw();
   // Follow the system's light/dark switch; print (dark text on paper) draws light.
-  if (darkScheme && darkScheme.addEventListener) darkScheme.addEventListener("change", draw);
-  window.addEventListener("beforeprint", function () { if (dark()) { printing = true; draw(); } else printing = true; });
-  window.addEventListener("afterprint", function () { var was = dark(); printing = false; if (dark() !== was) draw(); });
+  function redraw() { if (dark() !== drawnDark) draw(); }
+  if (darkScheme && darkScheme.addEventListener) darkScheme.addEventListener("change", redraw);
+  if (printMedia && printMedia.addEventListener) printMedia.addEventListener("change", redraw);
+  window.addEventListener("beforeprint", function () { printing = true; redraw(); });
+  window.addEventListener("afterprint", function () { printing = false; redraw(); });
 })();
