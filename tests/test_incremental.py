@@ -96,9 +96,11 @@ See [the new goal](../goals/answer-faster.md) and [onboarding](../goals/faster-o
 """
 
 
-def test_scripted_edits_equal_clean_builds(example: Path) -> None:
+@pytest.mark.parametrize("in_place", [False, True], ids=["swap", "in-place"])
+def test_scripted_edits_equal_clean_builds(example: Path, in_place: bool) -> None:
+    """``in_place``: as ``goalpath serve`` writes, only the changed files."""
     root, out = example, example.parent / "out"
-    builder = SiteBuilder(root, out, today=TODAY)
+    builder = SiteBuilder(root, out, today=TODAY, in_place=in_place)
     goals, paths, pages = root / "content/goals", root / "content/paths", root / "content/pages"
     onboarding = goals / "faster-onboarding.md"
 
@@ -181,9 +183,12 @@ def test_scripted_edits_equal_clean_builds(example: Path) -> None:
         assert_same_as_clean(root, out)
 
 
-def test_broken_save_keeps_output_and_the_fix_equals_a_clean_build(example: Path) -> None:
+@pytest.mark.parametrize("in_place", [False, True], ids=["swap", "in-place"])
+def test_broken_save_keeps_output_and_the_fix_equals_a_clean_build(
+    example: Path, in_place: bool
+) -> None:
     root, out = example, example.parent / "out"
-    builder = SiteBuilder(root, out, today=TODAY)
+    builder = SiteBuilder(root, out, today=TODAY, in_place=in_place)
     assert builder.build().ok
     before = tree(out)
     goal = root / "content/goals/faster-onboarding.md"
@@ -354,3 +359,60 @@ def test_a_page_dep_the_memo_does_not_provide_is_an_error_not_a_constant() -> No
     with pytest.raises(KeyError, match="goal:b"):
         Deps(keys=("goal:b",)).resolve(state)  # type: ignore[arg-type]
     assert Deps(keys=("goal:b",)).resolve(SimpleNamespace(keys={})) == ("goal:b=",)  # type: ignore[arg-type]
+
+
+def test_in_place_writes_only_changed_files_and_repairs_what_others_touched(
+    example: Path,
+) -> None:
+    """``goalpath serve``'s writes: after a prose edit only that page is written again
+    (its file is replaced, the others keep their inode); a page deleted or edited by hand
+    in the output is put right at the next build; a ``goalpath build`` into the same
+    folder in between makes the next serve build replace the whole folder."""
+    from generator.build import output
+
+    root, out = example, example.parent / "out"
+    builder = SiteBuilder(root, out, today=TODAY, in_place=True)
+    assert builder.build().ok
+    page = out / "goals/reduce-medication-errors/index.html"
+    other = out / "goals/improve-csat/index.html"
+    inode_other = other.stat().st_ino
+    append(root / "content/goals/reduce-medication-errors.md", "\nOne more line.\n")
+    assert builder.build().ok
+    assert "One more line." in page.read_text(encoding="utf-8")
+    assert other.stat().st_ino == inode_other, "an unchanged page was written again"
+    assert_same_as_clean(root, out)
+    other.unlink()
+    (out / "about/index.html").write_text("tampered", encoding="utf-8")
+    assert builder.build().ok
+    assert_same_as_clean(root, out)
+    marker = output.marker_of(out)
+    assert SiteBuilder(root, out, today=TODAY).build().ok  # a CLI build into the folder
+    assert output.marker_of(out) != marker
+    (out / "timeline/index.html").write_text("stale", encoding="utf-8")
+    assert builder.build().ok  # not in place: the folder is not the one it wrote
+    assert_same_as_clean(root, out)
+
+
+def test_data_files_are_parsed_again_only_when_their_bytes_change(example: Path) -> None:
+    """The dataset memo: the same bytes reuse the parsed tables (and their warnings come
+    back), a one-digit correction of the same size is read."""
+    root, out = example, example.parent / "out"
+    kpis = root / "data/kpis.csv"
+    append(  # a warning each build, from the data checks
+        root / "data/learning.csv",
+        "2026-10-31,L0149,no-such-activity,enrolled,safety-leadership,supervisors-plant,,\n",
+    )
+    builder = SiteBuilder(root, out, today=TODAY)
+    first = builder.build()
+    assert first.ok, [p.format() for p in first.problems]
+    warned = sorted(p.format() for p in first.problems)
+    assert any("no-such-activity" in w for w in warned), warned
+    second = builder.build()
+    assert builder._memo.datasets.hits == 1
+    assert sorted(p.format() for p in second.problems) == warned
+    text = kpis.read_text(encoding="utf-8")
+    edit(kpis, "2026-10-05,oee_percent,61.7,", "2026-10-05,oee_percent,69.7,")
+    assert len(kpis.read_text(encoding="utf-8")) == len(text)
+    assert builder.build().ok
+    assert builder._memo.datasets.hits == 1
+    assert_same_as_clean(root, out)

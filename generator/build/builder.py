@@ -24,7 +24,8 @@ from ..model.site import Site
 from ..model.validate import check_against_data, validate_site
 from . import output
 from .disk_cache import KeptValues
-from .memo import BuildMemo, Reader
+from .input_memo import Reader
+from .memo import BuildMemo
 
 if TYPE_CHECKING:
     from ..analysis.frozen import FrozenReview
@@ -71,12 +72,19 @@ def load_inputs(
     *,
     base_url: str | None = None,
     read: Reader = read_source,
+    load_data: Callable[..., Dataset] | None = None,
+    check_data: Callable[[Site, Dataset, Problems, dt.date], None] | None = None,
 ) -> Inputs | None:
     """Load and validate config, content and data; None when anything is an error.
 
-    ``read`` reads one content file (``content.read_source``, or a cache of it).
+    ``read`` reads one content file (``content.read_source``, or a cache of it);
+    ``load_data`` the data tables (``data.load_dataset``, or ``memo.DatasetMemo.load``);
+    ``check_data`` the content against the data (:func:`check_site_against_data`, or
+    ``memo.ChecksMemo.run``).
     """
     from ..data import load_dataset
+
+    load_data = load_data or load_dataset
 
     config = load_config(root, problems)
     if base_url is not None:
@@ -106,15 +114,9 @@ def load_inputs(
             a.id for p in site.paths.values() for a in p.meta.activities if a.kind == "reflection"
         ),
     )
-    dataset = load_dataset(
-        root, config.data, problems, kpi_agg=agg, period=config.period, xapi=xapi
-    )
+    dataset = load_data(root, config.data, problems, kpi_agg=agg, period=config.period, xapi=xapi)
     as_of = site.config.as_of or dataset.report_date(None)
-    check_against_data(site, dataset, problems, as_of)
-    if not problems.errors:
-        from ..model.references import check_references
-
-        check_references(site, dataset, problems, as_of=as_of)
+    (check_data or check_site_against_data)(site, dataset, problems, as_of)
     from ..analysis.frozen import decode_frozen
     from ..load.frozen import read_frozen_files
 
@@ -131,6 +133,25 @@ def load_inputs(
     if problems.errors:
         return None
     return Inputs(config, site, dataset, frozen)
+
+
+def check_site_against_data(
+    site: Site,
+    dataset: Dataset,
+    problems: Problems,
+    as_of: dt.date,
+    *,
+    errors_before: bool | None = None,
+) -> None:
+    """What only the data can confirm: groups, metrics, activities, then the references
+    (none once anything is an error: they would only repeat it). ``errors_before``:
+    whether the build had errors already (default: whether ``problems`` has)."""
+    before = bool(problems.errors) if errors_before is None else errors_before
+    check_against_data(site, dataset, problems, as_of)
+    if not before and not problems.errors:
+        from ..model.references import check_references
+
+        check_references(site, dataset, problems, as_of=as_of)
 
 
 def check_site(root: Path) -> Problems:
@@ -159,6 +180,7 @@ class SiteBuilder:
         today: dt.date | None = None,
         progress: Progress | None = None,
         strict: bool = False,
+        in_place: bool = False,
     ) -> None:
         self.root = root.resolve()
         self.out = (out or self.root / "build").resolve()
@@ -174,6 +196,16 @@ class SiteBuilder:
         self._reviews = ReviewMemo()
         self._history = GoalHistory()
         self._kept: dict[str, KeptValues] = {}
+        self.in_place = in_place
+        """After the first build, write only the files that changed, each atomically,
+        into the output folder (``output.update_in_place``; ``goalpath serve``) instead
+        of replacing the whole folder."""
+        self._on_disk: dict[str, Any] | None = None
+        """What the last build wrote into the output folder (None: not known)."""
+        self._marker: tuple[int, int] | None = None
+        self._stats: dict[str, output.FileStat] = {}
+        """The stats of the files the last build wrote (in place only)."""
+        """The marker the last folder swap wrote (``output.swap_into_place``)."""
         """Values of earlier builds by cache file (``disk_cache.py``), read at the first build."""
 
     def build(self, changed: frozenset[Path] | None = None) -> BuildResult:
@@ -196,7 +228,12 @@ class SiteBuilder:
             return BuildResult(False, list(problems), seconds=time.perf_counter() - t0)
         try:
             inputs = load_inputs(
-                self.root, problems, base_url=self.base_url, read=self._memo.sources.read
+                self.root,
+                problems,
+                base_url=self.base_url,
+                read=self._memo.sources.read,
+                load_data=self._memo.datasets.load,
+                check_data=self._memo.checks.run,
             )
             self._memo.sources.prune()
             timings["load"] = time.perf_counter() - t0
@@ -222,15 +259,26 @@ class SiteBuilder:
             ):
                 files, rendered, reused = self._render(inputs, timings)
             t = time.perf_counter()
-            staging = output.new_staging_dir(self.out)
-            try:
-                writer = output.OutputWriter(staging)
-                for rel, content in files.items():
-                    writer.write(rel, content)
-                output.swap_into_place(staging, self.out)
-            except BaseException:
-                output.discard(staging)
-                raise
+            # in place only over the folder this builder made last: another build (a
+            # `goalpath build` beside serve) leaves another marker
+            ours = self._on_disk is not None and output.marker_of(self.out) == self._marker
+            if self.in_place and self._on_disk is not None and ours:
+                on_disk, self._on_disk = self._on_disk, None  # unknown until written
+                self._stats = output.update_in_place(self.out, files, on_disk, self._stats)
+            else:
+                self._on_disk = None
+                staging = output.new_staging_dir(self.out)
+                try:
+                    writer = output.OutputWriter(staging)
+                    for rel, content in files.items():
+                        writer.write(rel, content)
+                    self._marker = output.swap_into_place(staging, self.out)
+                except BaseException:
+                    output.discard(staging)
+                    raise
+                if self.in_place:
+                    self._stats = output.file_stats(self.out, list(files))
+            self._on_disk = files
             timings["write"] = time.perf_counter() - t
             for name, version in versions.items():
                 try:
@@ -255,7 +303,7 @@ class SiteBuilder:
         from ..pages.context import RenderState
         from ..pages.feeds import feed_files
         from ..pages.jobs import build_jobs, job_key
-        from ..pages.views import SECTION_IDS, SiteViews, data_files, goal_sparklines, site_sections
+        from ..pages.views import SECTION_IDS, SiteViews, goal_sparklines, search_file, site_sections
         from ..render.jinja import render_page, template_problem
         from ..render.toc import insert_toc
         from ..render.theme import resolve_theme
@@ -278,7 +326,7 @@ class SiteBuilder:
         timings["analyse"] = time.perf_counter() - t
         t = time.perf_counter()
         charts = self._memo.charts(site, analysis)
-        sparklines = goal_sparklines(site, analysis)
+        sparklines = self._memo.sparklines(site, analysis)
         timings["chart"] = time.perf_counter() - t
         t = time.perf_counter()
         reviews = self._reviews.get(site, inputs.dataset, analysis, mapper, inputs.frozen)
@@ -340,7 +388,8 @@ class SiteBuilder:
         if errors:
             raise GoalpathError(errors)
         self._page_cache = new_cache
-        files.update(data_files(site, analysis, state))
+        files.update(self._memo.api_files(site, analysis))
+        files["search/index.js"] = search_file(site, analysis, state)
         outs = [job.out for job in jobs]
         files.update(feed_files(site.config, outs, views.reviews.pages, analysis.as_of))
         files.update(collect_assets(theme, self._assets, self.root / CACHE_DIR))

@@ -57,6 +57,71 @@ class OutputWriter:
         self.written[rel] = source.stat().st_size
 
 
+FileStat = tuple[int, int, int]
+"""A written file's inode, size and modification time: whether it is still ours."""
+
+
+def file_stats(out: Path, rels: list[str]) -> dict[str, FileStat]:
+    """The :data:`FileStat` of each written file (missing ones left out)."""
+    stats: dict[str, FileStat] = {}
+    for rel in rels:
+        try:
+            st = out.joinpath(*PurePosixPath(rel).parts).stat()
+        except OSError:
+            continue
+        stats[rel] = (st.st_ino, st.st_size, st.st_mtime_ns)
+    return stats
+
+
+def update_in_place(
+    out: Path,
+    files: dict[str, str | bytes],
+    previous: dict[str, str | bytes],
+    stats: dict[str, FileStat],
+) -> dict[str, FileStat]:
+    """Make ``out`` hold exactly ``files``, given that it held ``previous`` when the
+    files had ``stats``: each changed file, or one changed, removed or replaced on disk
+    since, is written beside its place and renamed over it (a reader sees the old file
+    or the new one, never half of one); files no longer made are removed. For ``goalpath
+    serve``, whose rebuilds after one edit change a few of a thousand files; builds from
+    the command line replace the whole folder (:func:`swap_into_place`). Returns the
+    files' stats now."""
+    checker = OutputWriter(out)
+    targets = {rel: checker._target(rel) for rel in files}  # refuses unsafe paths first
+    now: dict[str, FileStat] = {}
+    for rel, content in files.items():
+        target = targets[rel]
+        before = previous.get(rel)
+        if before is not None and (before is content or before == content):
+            try:
+                st = target.stat()
+                kept = (st.st_ino, st.st_size, st.st_mtime_ns)
+            except OSError:
+                kept = None
+            if kept is not None and kept == stats.get(rel):
+                now[rel] = kept
+                continue
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            tmp.write_bytes(data)
+            os.replace(tmp, target)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        st = target.stat()
+        now[rel] = (st.st_ino, st.st_size, st.st_mtime_ns)
+    for rel in previous.keys() - files.keys():
+        gone = checker.root.joinpath(*PurePosixPath(rel).parts)
+        gone.unlink(missing_ok=True)
+        parent = gone.parent
+        while parent != out and parent.is_dir() and not any(parent.iterdir()):
+            parent.rmdir()
+            parent = parent.parent
+    return now
+
+
 def check_output_dir(out: Path, site_root: Path) -> str | None:
     """Why ``out`` must not be replaced, or None when it is safe."""
     out_r, root_r = out.resolve(), site_root.resolve()
@@ -77,6 +142,16 @@ _STAGING, _ASIDE = "tmp", "old"
 site set aside by the two-rename fallback. The pid says whether its build still runs."""
 
 
+def marker_of(out: Path) -> tuple[int, int] | None:
+    """Which build replaced the output folder last: its marker file's inode and change
+    time (each swap writes a new one; the bytes stay the same). None: no marker."""
+    try:
+        st = (out / MARKER).stat()
+    except OSError:
+        return None
+    return st.st_ino, st.st_mtime_ns
+
+
 def new_staging_dir(out: Path) -> Path:
     """An empty sibling of ``out`` to write the new site into, made with the usual
     permissions (0777 under the umask, so 0755 with the common 022): ``tempfile.mkdtemp``
@@ -91,9 +166,10 @@ def new_staging_dir(out: Path) -> Path:
         return path
 
 
-def swap_into_place(staging: Path, out: Path) -> None:
+def swap_into_place(staging: Path, out: Path) -> tuple[int, int] | None:
     """Replace ``out`` with ``staging`` so that a reader, or a build killed at any
-    moment, finds ``out`` as the previous complete site or the new one.
+    moment, finds ``out`` as the previous complete site or the new one. Returns the
+    identity of the marker file written into it, unique to this build (:func:`marker_of`).
 
     On Linux the two folders trade places in one ``renameat2(RENAME_EXCHANGE)``; the old
     site, now at the staging path, is removed afterwards. Elsewhere (or on a file system
@@ -101,9 +177,10 @@ def swap_into_place(staging: Path, out: Path) -> None:
     leaves no ``out``, and :func:`recover` puts the old one back at the next build.
     """
     (staging / MARKER).write_text("made by goalpath; replaced on every build\n", encoding="utf-8")
+    made = marker_of(staging)
     if out.exists() and _exchange(staging, out):
         shutil.rmtree(staging, ignore_errors=True)
-        return
+        return made
     old: Path | None = None
     if out.exists():
         old = out.with_name(f".{out.name}.{_ASIDE}-{os.getpid()}")
@@ -113,6 +190,7 @@ def swap_into_place(staging: Path, out: Path) -> None:
     os.replace(staging, out)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+    return made
 
 
 def _exchange(a: Path, b: Path) -> bool:

@@ -52,18 +52,23 @@ def shown_path(rel: str) -> str:
     return posixpath.normpath(rel.replace("\\", "/"))
 
 
+def candidates(rel: str, also: Sequence[str] = ()) -> list[Path]:
+    """The files :func:`locate` tries for a configured ``rel``, in order."""
+    found = [Path(rel)]
+    suffix = Path(rel).suffix.lower()
+    if suffix in SUFFIXES:
+        other = SUFFIXES[1 - SUFFIXES.index(suffix)]
+        found.append(Path(rel).with_suffix(other))
+        found += [Path(rel).with_suffix(s) for s in also if s != suffix]
+    return found
+
+
 def locate(root: Path, rel: str, also: Sequence[str] = ()) -> Located:
     """The configured file, or the same stem with the other suffix when only that exists
     (``also``: more suffixes to try, e.g. ``.jsonl`` for learning records)."""
     shown = shown_path(rel)
     base = root.resolve()
-    candidates = [Path(rel)]
-    suffix = Path(rel).suffix.lower()
-    if suffix in SUFFIXES:
-        other = SUFFIXES[1 - SUFFIXES.index(suffix)]
-        candidates.append(Path(rel).with_suffix(other))
-        candidates += [Path(rel).with_suffix(s) for s in also if s != suffix]
-    for candidate in candidates:
+    for candidate in candidates(rel, also):
         full = root / candidate
         if not full.resolve().is_relative_to(base):
             return Located(None, shown_path(candidate.as_posix()), outside=True)

@@ -8,6 +8,7 @@ reports as warnings with a "did you mean" (see ``model.py``).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from typing import Annotated, Any, Literal
 
@@ -203,12 +204,16 @@ class GoalMeta(_Model):
             object.__setattr__(self, "kpi", self.kpis[0])
         return self
 
-    @property
+    @functools.cached_property
     def key_results(self) -> tuple[KeyResult, ...]:
-        """Every key result: ``kpis``, or ``kpi`` as the one key result (weight 1)."""
+        """Every key result: ``kpis``, or ``kpi`` as the one key result (weight 1).
+        Cached on the instance (pydantic's equality ignores it); a copy with another
+        ``kpi`` must drop it (``model.site.Goal.for_key_result``)."""
         if self.kpis:
             return tuple(self.kpis)
-        return (KeyResult.model_validate(self.kpi.model_dump()),)
+        # the valid kpi with the default weight: no validation again (many calls a build)
+        fields = {name: getattr(self.kpi, name) for name in Kpi.model_fields}
+        return (KeyResult.model_construct(**fields, weight=1.0),)
 
     def kpi_fields(self) -> list[tuple[tuple[str | int, ...], Kpi]]:
         """Each KPI with where the front-matter says it: ``(("kpi",), kpi)`` or

@@ -5,6 +5,7 @@ references resolved (parent/children, goal ↔ path) and each cohort's schedule,
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -49,9 +50,11 @@ class Goal:
         (a goal with several key results is analysed once per key result)."""
         from dataclasses import replace
 
-        return replace(self, meta=self.meta.model_copy(update={"kpi": kpi, "kpis": []}))
+        meta = self.meta.model_copy(update={"kpi": kpi, "kpis": []})
+        meta.__dict__.pop("key_results", None)  # the copy's own, not the original's cache
+        return replace(self, meta=meta)
 
-    @property
+    @functools.cached_property
     def deadline(self) -> dt.date:
         """The latest key result's deadline (the goal's one KPI's)."""
         return max(kr.target.date for kr in self.meta.key_results)

@@ -38,7 +38,8 @@ def _num(v: Any) -> float | int | None:
     return int(f) if isinstance(v, int) else round(f, 6)
 
 
-def _date(v: Any) -> str | None:
+def date_text(v: Any) -> str | None:
+    """A date as the API writes it: ``2026-10-31``."""
     if v is None:
         return None
     return v.isoformat()[:10] if hasattr(v, "isoformat") else str(v)
@@ -55,8 +56,8 @@ def impact_json(imp: ImpactEstimate) -> dict[str, Any]:
         "p_value": _num(imp.p_value),
         "n_pre": imp.n_pre,
         "n_post": imp.n_post,
-        "pre_window": [_date(d) for d in imp.pre_window] if imp.pre_window else None,
-        "post_window": [_date(d) for d in imp.post_window] if imp.post_window else None,
+        "pre_window": [date_text(d) for d in imp.pre_window] if imp.pre_window else None,
+        "post_window": [date_text(d) for d in imp.post_window] if imp.post_window else None,
         "parallel_trends_ok": imp.parallel_ok,
         "parallel_trends_p": _num(imp.parallel_trend_p),
         "trend_adjusted": {
@@ -112,7 +113,7 @@ def _kpi_json(k: Kpi, p: GoalProgress) -> dict[str, Any]:
         "baseline": _num(p.baseline),
         "target": _num(k.target.value),
         "current": _num(p.current),
-        "current_period": _date(p.current_period),
+        "current_period": date_text(p.current_period),
         "level": _num(p.level),
         "level_low": _num(p.level_low),
         "level_high": _num(p.level_high),
@@ -138,7 +139,7 @@ def _key_results_json(goal: Goal, ga: GoalAnalysis) -> list[dict[str, Any]]:
         {
             "name": k.label,
             "weight": weight,
-            "deadline": _date(k.target.date),
+            "deadline": date_text(k.target.date),
             "status": a.progress.status,
             **_kpi_json(k, a.progress),
             "impact": impact_json(a.best_impact) if a.best_impact is not None else None,
@@ -148,37 +149,39 @@ def _key_results_json(goal: Goal, ga: GoalAnalysis) -> list[dict[str, Any]]:
 
 
 def goals_json(site: Site, analysis: SiteAnalysis) -> list[dict[str, Any]]:
-    out = []
-    for gid, goal in site.goals.items():
-        ga = analysis.goals[gid]
-        p = ga.progress
-        k = goal.meta.kpi
-        headline = ga.key_results[0].analysis.progress if ga.key_results else p
-        best = ga.best_impact
-        out.append(
-            {
-                "id": gid,
-                "title": goal.meta.title,
-                "owner": goal.meta.owner,
-                "department": goal.meta.department,
-                "parent": goal.meta.parent,
-                "status": p.status,
-                "as_of": _date(analysis.as_of),
-                "deadline": _date(goal.deadline),
-                "progress": _num(p.progress),
-                "expected_progress": _num(p.expected_progress),
-                "learning_paths": list(goal.paths),
-                "kpi": _kpi_json(k, headline),
-                "key_results": _key_results_json(goal, ga),
-                "impact": impact_json(best) if best is not None else None,
-                "impacts": [impact_json(i) for i in ga.impacts],
-                "minimum_detectable_effect": _num(ga.mde),
-                "learning": {c: funnel_json(f) for c, f in ga.learning.items()},
-                "roi": roi_json(ga.roi),
-                "roi_withheld": ga.roi_withheld,
-            }
-        )
-    return out
+    return [
+        goal_json(goal, analysis.goals[gid], analysis.as_of) for gid, goal in site.goals.items()
+    ]
+
+
+def goal_json(goal: Goal, ga: GoalAnalysis, as_of: Any) -> dict[str, Any]:
+    """One goal's record in ``api/goals.json``."""
+    p = ga.progress
+    k = goal.meta.kpi
+    gid = goal.meta.id
+    headline = ga.key_results[0].analysis.progress if ga.key_results else p
+    best = ga.best_impact
+    return {
+        "id": gid,
+        "title": goal.meta.title,
+        "owner": goal.meta.owner,
+        "department": goal.meta.department,
+        "parent": goal.meta.parent,
+        "status": p.status,
+        "as_of": date_text(as_of),
+        "deadline": date_text(goal.deadline),
+        "progress": _num(p.progress),
+        "expected_progress": _num(p.expected_progress),
+        "learning_paths": list(goal.paths),
+        "kpi": _kpi_json(k, headline),
+        "key_results": _key_results_json(goal, ga),
+        "impact": impact_json(best) if best is not None else None,
+        "impacts": [impact_json(i) for i in ga.impacts],
+        "minimum_detectable_effect": _num(ga.mde),
+        "learning": {c: funnel_json(f) for c, f in ga.learning.items()},
+        "roi": roi_json(ga.roi),
+        "roi_withheld": ga.roi_withheld,
+    }
 
 
 CSV_COLUMNS = [
@@ -199,43 +202,67 @@ def _text_cell(value: Any) -> Any:
 
 
 def goals_csv(goals: list[dict[str, Any]]) -> str:
+    return csv_header() + "".join(csv_row(g) for g in goals)
+
+
+def csv_header() -> str:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerow(CSV_COLUMNS)
+    return buf.getvalue()
+
+
+def csv_row(g: dict[str, Any]) -> str:
+    """One goal's line of ``api/goals.csv``, from its record in ``goals.json``."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for g in goals:
-        k, imp, roi = g["kpi"], g["impact"] or {}, g["roi"] or {}
-        writer.writerow(
-            stable_floats(
-                [
-                    g["id"],
-                    _text_cell(g["title"]),
-                    _text_cell(g["owner"]),
-                    _text_cell(g["department"]),
-                    g["status"],
-                    g["as_of"],
-                    g["deadline"],
-                    _text_cell(k["metric"]),
-                    _text_cell(k["unit"]),
-                    k["direction"],
-                    k["baseline"],
-                    k["target"],
-                    k["current"],
-                    g["progress"],
-                    g["expected_progress"],
-                    k["forecast"],
-                    imp.get("method"),
-                    imp.get("estimate"),
-                    imp.get("ci_low"),
-                    imp.get("ci_high"),
-                    imp.get("evidence"),
-                    roi.get("roi_pct"),
-                    roi.get("roi_low"),
-                    roi.get("roi_high"),
-                ]
-            )  # fmt: skip
-        )
+    k, imp, roi = g["kpi"], g["impact"] or {}, g["roi"] or {}
+    writer.writerow(
+        stable_floats(
+            [
+                g["id"],
+                _text_cell(g["title"]),
+                _text_cell(g["owner"]),
+                _text_cell(g["department"]),
+                g["status"],
+                g["as_of"],
+                g["deadline"],
+                _text_cell(k["metric"]),
+                _text_cell(k["unit"]),
+                k["direction"],
+                k["baseline"],
+                k["target"],
+                k["current"],
+                g["progress"],
+                g["expected_progress"],
+                k["forecast"],
+                imp.get("method"),
+                imp.get("estimate"),
+                imp.get("ci_low"),
+                imp.get("ci_high"),
+                imp.get("evidence"),
+                roi.get("roi_pct"),
+                roi.get("roi_low"),
+                roi.get("roi_high"),
+            ]
+        )  # fmt: skip
+    )
     return buf.getvalue()
 
 
 def dumps(data: Any) -> str:
     return json.dumps(stable_floats(data), indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+def record_text(record: dict[str, Any]) -> str:
+    """One goal's record as it reads inside ``goals.json`` (:func:`goals_file_text`)."""
+    text = json.dumps(stable_floats(record), indent=2, ensure_ascii=False, sort_keys=False)
+    return "\n".join("    " + line for line in text.split("\n"))
+
+
+def goals_file_text(as_of: str | None, records: list[str]) -> str:
+    """``api/goals.json`` from its records' texts: byte for byte what :func:`dumps` writes
+    of ``{"as_of": …, "goals": [...]}``, so each record can be kept between builds."""
+    head = '{\n  "as_of": ' + json.dumps(as_of, ensure_ascii=False) + ',\n  "goals": '
+    if not records:
+        return head + "[]\n}\n"
+    return head + "[\n" + ",\n".join(records) + "\n  ]\n}\n"

@@ -38,11 +38,14 @@ def terms(goals: list[Goal], names: Callable[[Goal], list[str]]) -> list[Term]:
     page, shown as the first spelling in sort order), sorted by name."""
     by_slug: dict[str, list[str]] = {}
     members: dict[str, list[Goal]] = {}
+    seen: set[tuple[str, str]] = set()  # (slug, goal id): linear, not a list scan per goal
     for g in goals:
         for name in names(g):
             slug = term_slug(name)
             by_slug.setdefault(slug, []).append(name)
-            if g not in members.setdefault(slug, []):
+            members.setdefault(slug, [])
+            if (slug, g.meta.id) not in seen:
+                seen.add((slug, g.meta.id))
                 members[slug].append(g)
     return sorted(
         (Term(min(by_slug[s]), s, tuple(members[s])) for s in by_slug),

@@ -13,7 +13,7 @@ from ..charts.sparkline import Sparkline, sparkline
 from ..model.site import Site
 from ..routes import LATEST_REVIEW, goal_dir, path_dir
 from ..text import fmt_date
-from .api import dumps, goals_csv, goals_json
+from .api import csv_header, csv_row, goals_file_text, goals_json, record_text
 from .reviews import ReviewViews
 
 if TYPE_CHECKING:
@@ -47,7 +47,8 @@ class SiteViews:
     search: bool = True
 
     def of_goal(self, goal_id: str) -> tuple[Any, ...]:
-        """What a goal's own page reads of these (its key ``views:<id>``)."""
+        """What a goal's own page reads of these. ``build/memo.py`` keys them (``views:<id>``)
+        by what makes them: the goal's analysis, the reviews' keys, its history."""
         return (
             self.sparklines.get(goal_id),
             self.reviews.links.get(goal_id),
@@ -158,12 +159,25 @@ def search_index_js(records: list[dict[str, str]]) -> str:
     return f"window.GOALPATH_SEARCH = {payload};\n"
 
 
-def data_files(site: Site, analysis: SiteAnalysis, state: RenderState) -> dict[str, str]:
+def api_files(site: Site, analysis: SiteAnalysis) -> dict[str, str]:
+    """``api/goals.json`` and ``api/goals.csv``: what they read is each goal's front
+    matter, paths and analysis, and the report date (``build/memo.py`` keys them so)."""
     goals = goals_json(site, analysis)
+    return api_texts(
+        [(record_text(g), csv_row(g)) for g in goals], goals[0]["as_of"] if goals else None
+    )
+
+
+def api_texts(records: list[tuple[str, str]], as_of: str | None) -> dict[str, str]:
+    """The two API files from each goal's (JSON record text, CSV line)."""
+    return {
+        "api/goals.json": goals_file_text(as_of, [r for r, _ in records]),
+        "api/goals.csv": csv_header() + "".join(line for _, line in records),
+    }
+
+
+def search_file(site: Site, analysis: SiteAnalysis, state: RenderState) -> str:
+    """``search/index.js``: every page's title and text (so a prose edit changes it)."""
     # hrefs relative to the site root; the search script prefixes the page's own root.
     root_linker = state.urls.linker("index.html")
-    return {
-        "api/goals.json": dumps({"as_of": goals[0]["as_of"] if goals else None, "goals": goals}),
-        "api/goals.csv": goals_csv(goals),
-        "search/index.js": search_index_js(search_records(site, root_linker, analysis)),
-    }
+    return search_index_js(search_records(site, root_linker, analysis))

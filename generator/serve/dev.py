@@ -61,7 +61,7 @@ def make_builder(
     """The dev server's builder (a closure over one SiteBuilder) and its output folder."""
     from ..build.builder import SiteBuilder
 
-    site = SiteBuilder(root, out, base_url=base_url, progress=progress)
+    site = SiteBuilder(root, out, base_url=base_url, progress=progress, in_place=True)
 
     def build(changed: frozenset[Path] | None) -> BuildOutcome:
         try:
