@@ -191,7 +191,7 @@ def serve_rows(root: Path, runs: int) -> list[Row]:
     goal = goals[len(goals) // 2]
     original = goal.read_text(encoding="utf-8")
     head, sep, body = original.partition("\n---\n")
-    builder = SiteBuilder(root, root.parent / "serve-out")
+    builder = SiteBuilder(root, root.parent / "serve-out", in_place=True)  # as serve makes it
     builder.build()  # what serve starts with
 
     def timed(change: Callable[[int], str]) -> list[float]:
@@ -284,6 +284,19 @@ def main() -> None:
                 rows.append(measure(f"{name}: build again, nothing changed", cmd, runs, hugo=True))
                 forced = [*cmd, "--force"]  # everything rendered again, caches warm
                 rows.append(measure(f"{name}: build again --force", forced, runs, hugo=True))
+                goals = sorted((root / "content" / "goals").glob("*.md"))
+                if goals:  # from the state the last build saved (build/saved_state.py)
+                    edited = goals[len(goals) // 2]
+                    count = iter(range(1_000_000))
+
+                    def prose_edit() -> None:
+                        with edited.open("a", encoding="utf-8") as fh:
+                            fh.write(f"\nEdit {next(count)}.\n")
+
+                    subprocess.run(cmd, check=True)  # a saved state to start from
+                    rows.append(
+                        measure(f"{name}: build after one goal's prose edit", cmd, runs, prose_edit)
+                    )
 
         example = tmp / "example" / "site"
         example.mkdir(parents=True)

@@ -29,10 +29,10 @@ _HOMES = {
     "SiteConfig": "generator.load.config",
     "analyse_site": "generator.analysis.site",
     "build_charts": "generator.charts.catalogue",
-    "check_site": "generator.build.builder",
+    "check_site": "generator.build.inputs",
     "load_config": "generator.load.config",
     "load_dataset": "generator.data.dataset",
-    "load_inputs": "generator.build.builder",
+    "load_inputs": "generator.build.inputs",
     "validate_site": "generator.model.validate",
 }
 
@@ -74,7 +74,8 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:
     from .analysis.site import SiteAnalysis, analyse_site
-    from .build.builder import BuildResult, SiteBuilder, check_site, load_inputs
+    from .build.builder import BuildResult, SiteBuilder
+    from .build.inputs import check_site, load_inputs
     from .charts.base import ChartSpec
     from .charts.catalogue import SiteCharts, build_charts
     from .data.dataset import Dataset, load_dataset

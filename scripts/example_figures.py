@@ -12,7 +12,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from generator.analysis.site import analyse_site  # noqa: E402
-from generator.build.builder import load_inputs  # noqa: E402
+from generator.build.inputs import load_inputs  # noqa: E402
 from generator.errors import Problems  # noqa: E402
 
 

@@ -12,6 +12,15 @@ from tests.sitekit import MINIMAL_SITE, write_site
 pytest_plugins = ["tests.browser_fixture", "tests.webtools"]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _own_cache_home(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """``goalpath build`` signs its saved state with a key under the user's cache folder
+    (``build/saved_state.py``): the tests keep theirs in a temp folder, not in $HOME."""
+    import os
+
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache-home"))
+
+
 @pytest.fixture
 def make_site(tmp_path: Path) -> Callable[..., Path]:
     """``make_site({"content/goals/a.md": "...", ...}, base=True)`` → the site folder."""

@@ -15,7 +15,8 @@ import pytest
 
 from generator.analysis.learning import LEADING_COMPLETION, LEADING_SCORE
 from generator.analysis.site import SiteAnalysis, analyse_site
-from generator.build.builder import Inputs, SiteBuilder, load_inputs
+from generator.build.builder import SiteBuilder
+from generator.build.inputs import Inputs, load_inputs
 from generator.charts import catalogue, kpi
 from generator.charts.base import ChartSpec, reads
 from generator.charts.catalogue import PageChart, goal_charts, path_charts

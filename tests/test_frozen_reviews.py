@@ -170,7 +170,7 @@ def test_incremental_builds_follow_frozen_files_and_equal_clean_builds(tmp_path:
 
 def test_round_trip_keeps_every_figure(tmp_path: Path) -> None:
     from generator.analysis.reviews import analyse_reviews
-    from generator.build.builder import load_inputs
+    from generator.build.inputs import load_inputs
     from generator.errors import Problems
 
     root = _site(tmp_path)

@@ -289,7 +289,7 @@ def _departments(root: Path) -> list[str]:
 def _reviews_now(root: Path, memo: object) -> tuple[str, str]:
     """(what ``memo`` gives, what fresh reviews give), as digests."""
     from generator.analysis.site import analyse_site
-    from generator.build.builder import load_inputs
+    from generator.build.inputs import load_inputs
     from generator.build.review_memo import fresh_reviews
     from generator.errors import Problems
 

@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 
 from generator.analysis.progress import combine_key_results
-from generator.build.builder import SiteBuilder, load_inputs
+from generator.build.builder import SiteBuilder
+from generator.build.inputs import load_inputs
 from generator.errors import Problems
 from generator.model.schema import GoalMeta, KeyResult
 

@@ -272,7 +272,7 @@ def test_schedule_dates(make_site):
 
 
 def test_a_file_with_broken_yaml_is_not_reported_again_as_an_unknown_reference(make_site):
-    from generator.build.builder import check_site
+    from generator.build.inputs import check_site
 
     root = make_site()
     goal = root / "content/goals/grow-sales.md"

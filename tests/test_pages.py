@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from generator.build.builder import Inputs, load_inputs
+from generator.build.inputs import Inputs, load_inputs
 from generator.build.memo import BuildMemo
 from generator.charts.catalogue import build_charts
 from generator.errors import Problems

@@ -24,7 +24,7 @@ from ..model.site import Site
 from ..model.validate import check_against_data, validate_site
 from . import output
 from .disk_cache import KeptValues
-from .input_memo import Reader
+from .inputs import Inputs, load_inputs
 from .memo import BuildMemo
 
 if TYPE_CHECKING:
@@ -55,115 +55,6 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class Inputs:
-    """Everything validated, ready for analysis."""
-
-    config: SiteConfig
-    site: Site
-    dataset: Dataset
-    frozen: Mapping[str, FrozenReview] = field(default_factory=dict)
-    """Frozen reviews by period label (``reviews/*.json``)."""
-
-
-def load_inputs(
-    root: Path,
-    problems: Problems,
-    *,
-    base_url: str | None = None,
-    read: Reader = read_source,
-    load_data: Callable[..., Dataset] | None = None,
-    check_data: Callable[[Site, Dataset, Problems, dt.date], None] | None = None,
-) -> Inputs | None:
-    """Load and validate config, content and data; None when anything is an error.
-
-    ``read`` reads one content file (``content.read_source``, or a cache of it);
-    ``load_data`` the data tables (``data.load_dataset``, or ``memo.DatasetMemo.load``);
-    ``check_data`` the content against the data (:func:`check_site_against_data`, or
-    ``memo.ChecksMemo.run``).
-    """
-    from ..data import load_dataset
-
-    load_data = load_data or load_dataset
-
-    config = load_config(root, problems)
-    if base_url is not None:
-        from dataclasses import replace
-
-        config = replace(
-            config, base_url=base_url if not base_url or base_url.endswith("/") else base_url + "/"
-        )
-    docs: dict[str, list[SourceDoc]] = {}
-    unreadable: dict[str, set[str]] = {}
-    for kind, files in discover(root).items():
-        docs[kind] = []
-        for f in files:
-            doc = read(root, kind, f, problems)
-            if doc is None:
-                unreadable.setdefault(kind, set()).add(f.stem)
-            else:
-                docs[kind].append(doc)
-    site = validate_site(docs, config, problems, unreadable)
-    agg = {kr.metric: kr.agg for _, kr in site.key_results()}
-    from ..data.xapi import XapiContext
-
-    xapi = XapiContext(
-        paths=frozenset(site.paths),
-        cohorts=frozenset(c.id for p in site.paths.values() for c in p.meta.cohorts),
-        reflections=frozenset(
-            a.id for p in site.paths.values() for a in p.meta.activities if a.kind == "reflection"
-        ),
-    )
-    dataset = load_data(root, config.data, problems, kpi_agg=agg, period=config.period, xapi=xapi)
-    as_of = site.config.as_of or dataset.report_date(None)
-    (check_data or check_site_against_data)(site, dataset, problems, as_of)
-    from ..analysis.frozen import decode_frozen
-    from ..load.frozen import read_frozen_files
-
-    frozen = decode_frozen(read_frozen_files(root, problems), problems)
-    cadence = config.review_period or config.period
-    for kept in frozen.values():
-        if kept.review.cadence != cadence:
-            problems.warning(
-                kept.source,
-                f"a {kept.review.cadence}ly review, but the site reviews by {cadence} "
-                "([reviews] period in goalpath.toml): it is shown as frozen, and today's "
-                "data are not compared with it",
-            )
-    if problems.errors:
-        return None
-    return Inputs(config, site, dataset, frozen)
-
-
-def check_site_against_data(
-    site: Site,
-    dataset: Dataset,
-    problems: Problems,
-    as_of: dt.date,
-    *,
-    errors_before: bool | None = None,
-) -> None:
-    """What only the data can confirm: groups, metrics, activities, then the references
-    (none once anything is an error: they would only repeat it). ``errors_before``:
-    whether the build had errors already (default: whether ``problems`` has)."""
-    before = bool(problems.errors) if errors_before is None else errors_before
-    check_against_data(site, dataset, problems, as_of)
-    if not before and not problems.errors:
-        from ..model.references import check_references
-
-        check_references(site, dataset, problems, as_of=as_of)
-
-
-def check_site(root: Path) -> Problems:
-    """``goalpath check``: validate everything, write nothing."""
-    problems = Problems()
-    try:
-        load_inputs(root, problems)
-    except GoalpathError as exc:
-        problems.extend(exc.problems)
-    return problems
-
-
 PARALLEL_PAGES = 200
 """Pages to render at least before they are rendered on every core."""
 
@@ -181,6 +72,8 @@ class SiteBuilder:
         progress: Progress | None = None,
         strict: bool = False,
         in_place: bool = False,
+        persist: bool = False,
+        fresh: bool = False,
     ) -> None:
         self.root = root.resolve()
         self.out = (out or self.root / "build").resolve()
@@ -205,6 +98,11 @@ class SiteBuilder:
         self._marker: tuple[int, int] | None = None
         self._stats: dict[str, output.FileStat] = {}
         """The stats of the files the last build wrote (in place only)."""
+        self.persist = persist
+        """Start from the state the last such build saved, and save this one's
+        (``saved_state.py``; ``goalpath build``)."""
+        self._restored = fresh
+        """Whether the saved state was taken (or, ``fresh``, is not to be)."""
         """The marker the last folder swap wrote (``output.swap_into_place``)."""
         """Values of earlier builds by cache file (``disk_cache.py``), read at the first build."""
 
@@ -226,6 +124,9 @@ class SiteBuilder:
                 hint="choose another --out folder",
             )
             return BuildResult(False, list(problems), seconds=time.perf_counter() - t0)
+        if self.persist and not self._restored:
+            self._restored = True
+            self._restore(problems)
         try:
             inputs = load_inputs(
                 self.root,
@@ -285,6 +186,10 @@ class SiteBuilder:
                     disk_cache.save(cache_dir, name, self._kept[name], version)
                 except OSError as exc:  # a read-only site folder: the build stands
                     problems.warning(f"{CACHE_DIR}/{name}", f"the cache was not saved: {exc}")
+            if self.persist:
+                t = time.perf_counter()
+                self._save()
+                timings["save state"] = time.perf_counter() - t
         except GoalpathError as exc:
             problems.extend(exc.problems)
             return BuildResult(False, list(problems), seconds=time.perf_counter() - t0)
@@ -298,6 +203,49 @@ class SiteBuilder:
             out=self.out,
             timings=timings,
         )
+
+    # ------------------------------------------------------------ saved state
+
+    def _state_file(self) -> Path:
+        from . import saved_state
+
+        return saved_state.state_path(
+            self.root, CACHE_DIR, self.out, (self.base_url, str(self.today))
+        )
+
+    def _restore(self, problems: Problems) -> None:
+        """Take the memo of the last ``goalpath build`` into this folder, when ours."""
+        from . import saved_state
+        from .up_to_date import own_digest
+
+        path = self._state_file()
+        shown = path.relative_to(self.root).as_posix()
+        state = saved_state.load(path, own_digest(), problems, shown)
+        if state is None:
+            return
+        self._page_cache = state["pages"]
+        self._assets = state["assets"]
+        self._memo = state["memo"]
+        self._reviews = state["reviews"]
+        self._history = state["history"]
+
+    def _save(self) -> None:
+        import copy
+
+        from . import saved_state
+        from .up_to_date import own_digest
+
+        memo = copy.copy(self._memo)
+        memo._env = None  # a Jinja environment is made again from the theme (cheap)
+        memo._api = None  # joined again from the records it keeps (7 MB at 1,000 goals)
+        state = {
+            "pages": self._page_cache,
+            "assets": self._assets,
+            "memo": memo,
+            "reviews": self._reviews,
+            "history": self._history,
+        }
+        saved_state.save(self._state_file(), own_digest(), state)
 
     def _render(self, inputs: Inputs, timings: dict[str, float]) -> tuple[dict[str, Any], int, int]:
         from ..pages.context import RenderState

@@ -114,7 +114,7 @@ class DatasetMemo:
 
 
 class ChecksMemo:
-    """``builder.check_site_against_data`` again only when the config, the data, a
+    """``inputs.check_site_against_data`` again only when the config, the data, a
     front matter, the report date or whether there were errors before has changed;
     otherwise its problems replayed (0.25 s at 1,000 goals and 1M KPI rows)."""
 
@@ -122,7 +122,7 @@ class ChecksMemo:
         self._last: tuple[str, list[Problem]] | None = None
 
     def run(self, site: Site, dataset: Dataset, problems: Problems, as_of: dt.date) -> None:
-        from .builder import check_site_against_data
+        from .inputs import check_site_against_data
         from .memo import meta_keys
 
         key = digest_or_random(

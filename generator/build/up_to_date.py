@@ -17,6 +17,7 @@ hash), and never when the digest cannot be computed: then the build simply runs.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
@@ -65,7 +66,7 @@ def input_key(root: Path, options: dict[str, Any]) -> str | None:
         _feed(h, "config", text)
         for path in sorted(files):
             _feed(h, path.relative_to(root).as_posix(), path.read_bytes())
-        _feed(h, "goalpath", _own_digest().encode())
+        _feed(h, "goalpath", own_digest().encode())
         _feed(h, "options", json.dumps(options, sort_keys=True, default=str).encode())
     except (OSError, ValueError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return None
@@ -77,7 +78,8 @@ def _feed(h: Any, name: str, data: bytes) -> None:
     h.update(data)
 
 
-def _own_digest() -> str:
+@functools.cache
+def own_digest() -> str:
     """goalpath's own code and built-in theme, Python's and the libraries' versions: an
     upgrade (or an edit in a development checkout) makes every site stale."""
     h = hashlib.sha256(sys.version.encode())

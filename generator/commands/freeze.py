@@ -37,7 +37,7 @@ def freeze_review(
     from ..analysis.frozen import FrozenReview, to_json
     from ..analysis.reviews import analyse_reviews, parse_label
     from ..analysis.site import resolve_as_of
-    from ..build.builder import load_inputs
+    from ..build.inputs import load_inputs
     from ..load.frozen import FOLDER
 
     root = root.resolve()

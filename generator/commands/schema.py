@@ -57,9 +57,54 @@ def _plain_descriptions(node: Any) -> None:
             _plain_descriptions(value)
 
 
+def attribute_docs() -> dict[str, dict[str, str]]:
+    """Model name → field → its docstring (the string under the field in
+    ``model/schema.py``), as pydantic's ``use_attribute_docstrings`` would read them."""
+    import ast
+    import inspect
+
+    from ..model import schema as models
+
+    docs: dict[str, dict[str, str]] = {}
+    for node in ast.parse(inspect.getsource(models)).body:
+        if not isinstance(node, ast.ClassDef):
+            continue
+        fields = docs.setdefault(node.name, {})
+        for here, after in zip(node.body, node.body[1:], strict=False):
+            if (
+                isinstance(here, ast.AnnAssign)
+                and isinstance(here.target, ast.Name)
+                and isinstance(after, ast.Expr)
+                and isinstance(after.value, ast.Constant)
+                and isinstance(after.value.value, str)
+            ):
+                fields[here.target.id] = inspect.cleandoc(after.value.value)
+    return docs
+
+
+def _describe(schema: dict[str, Any], model_name: str, docs: dict[str, dict[str, str]]) -> None:
+    nodes = [(model_name, schema), *schema.get("$defs", {}).items()]
+    for name, node in nodes:
+        own = dict(docs.get(name, {}))
+        for base in _model_bases(name):  # a key result has its KPI's fields
+            own = {**docs.get(base, {}), **own}
+        for field, prop in node.get("properties", {}).items():
+            if field in own and isinstance(prop, dict):
+                prop.setdefault("description", own[field])
+
+
+def _model_bases(name: str) -> list[str]:
+    from ..model import schema as models
+
+    cls = getattr(models, name, None)
+    return [b.__name__ for b in getattr(cls, "__mro__", ())[1:]]
+
+
 def front_matter_schema(kind: str) -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of a ``kind`` file's front-matter."""
-    schema = copy.deepcopy(_model(kind).model_json_schema())
+    model = _model(kind)
+    schema = copy.deepcopy(model.model_json_schema())
+    _describe(schema, model.__name__, attribute_docs())
     schema["required"] = [r for r in schema.get("required", []) if r != "id"]
     _slug_ids(schema)
     if kind == "goal":

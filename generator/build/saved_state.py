@@ -1,0 +1,118 @@
+"""What a builder keeps between builds, kept between ``goalpath build`` runs as well.
+
+``goalpath serve`` keeps one ``SiteBuilder`` alive, so an edit re-renders only what it
+changes. A command-line build is a fresh process: without this, every build after a
+one-file edit analysed, charted and rendered the whole site again (25 s at 1,000 goals
+and 1M KPI rows). So a successful command-line build saves its builder's memo (parsed
+sources and data, analyses, charts, reviews, rendered pages, each with the key of its
+inputs: the keys ``serve`` uses, one mechanism) to ``.goalpath-cache/state-<out>.pickle``,
+and the next build starts from it. Reuse is still decided by those keys, so the site is
+byte for byte a clean build's (``tests/test_saved_state.py``).
+
+A pickle runs code when it is loaded, so a state file is trusted only when it carries
+the HMAC of this user's key (``~/.cache/goalpath/state-key``, made on first use, mode
+0600): a state file from elsewhere (committed to the repository, copied from another
+machine) or damaged is ignored with a warning and never unpickled. A state file of
+another goalpath (an upgrade), Python or library version is ignored silently.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import pickle
+import secrets
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from ..errors import Problems
+
+FORMAT = b"goalpath-state-1\n"
+_MAC = 32
+
+
+def key_file() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "goalpath" / "state-key"
+
+
+def _user_key(create: bool) -> bytes | None:
+    """This user's secret (32 bytes), made when ``create``; None when it cannot be had."""
+    path = key_file()
+    try:
+        data = path.read_bytes()
+        if len(data) == 32:
+            return data
+    except OSError:
+        pass
+    if not create:
+        return None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fresh = secrets.token_bytes(32)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".state-key.")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(fresh)
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, path)
+        return fresh
+    except OSError:
+        return None  # a read-only home: no saved state, builds still run
+
+
+def state_path(root: Path, cache_dir: str, out: Path, options: Any) -> Path:
+    """One state file per output folder and build options (``--base-url``, ``--today``)."""
+    name = hashlib.sha256(repr((str(out.resolve()), options)).encode()).hexdigest()[:16]
+    return root / cache_dir / f"state-{name}.pickle"
+
+
+def load(path: Path, version: str, problems: Problems, shown: str) -> dict[str, Any] | None:
+    """The state saved at ``path`` by this user's goalpath of ``version``, or None."""
+    try:
+        blob = path.read_bytes()
+    except OSError:
+        return None
+    key = _user_key(create=False)
+    head = len(FORMAT)
+    mac, payload = blob[head : head + _MAC], blob[head + _MAC :]
+    expected = hmac.new(key, payload, hashlib.sha256).digest() if key else b""
+    if not blob.startswith(FORMAT) or not key or not hmac.compare_digest(mac, expected):
+        problems.warning(
+            shown,
+            "ignored: this saved build state was not written by your goalpath, or it is "
+            "damaged; the site is built without it (and the state written again)",
+            hint="nothing to do; never commit .goalpath-cache/ (add it to .gitignore)",
+        )
+        return None
+    try:
+        saved = pickle.loads(payload)
+    except Exception:  # noqa: BLE001 - ours but unreadable (a library changed shape)
+        return None
+    if not isinstance(saved, dict) or saved.get("version") != version:
+        return None
+    state = saved.get("state")
+    return state if isinstance(state, dict) else None
+
+
+def save(path: Path, version: str, state: dict[str, Any]) -> bool:
+    """Write ``state`` whole or not at all; False when it cannot be (no key, read-only)."""
+    key = _user_key(create=True)
+    if key is None:
+        return False
+    payload = pickle.dumps({"version": version, "state": state}, protocol=5)
+    mac = hmac.new(key, payload, hashlib.sha256).digest()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(FORMAT + mac + payload)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError:
+        return False
+    return True
