@@ -188,7 +188,14 @@ class SiteBuilder:
                     problems.warning(f"{CACHE_DIR}/{name}", f"the cache was not saved: {exc}")
             if self.persist:
                 t = time.perf_counter()
-                self._save()
+                try:
+                    self._save()
+                except Exception as exc:  # noqa: BLE001 - the site is built; only speed is lost
+                    problems.warning(
+                        f"{CACHE_DIR}/state",
+                        f"the build state was not saved ({type(exc).__name__}: {exc}); the "
+                        "next build starts from scratch",
+                    )
                 timings["save state"] = time.perf_counter() - t
         except GoalpathError as exc:
             problems.extend(exc.problems)
@@ -221,7 +228,7 @@ class SiteBuilder:
         path = self._state_file()
         shown = path.relative_to(self.root).as_posix()
         state = saved_state.load(path, own_digest(), problems, shown)
-        if state is None:
+        if state is None or not {"pages", "assets", "memo", "reviews", "history"} <= set(state):
             return
         self._page_cache = state["pages"]
         self._assets = state["assets"]

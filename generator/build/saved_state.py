@@ -68,28 +68,50 @@ def state_path(root: Path, cache_dir: str, out: Path, options: Any) -> Path:
     return root / cache_dir / f"state-{name}.pickle"
 
 
+class _Signing:
+    """A binary file that signs what is written through it (pickle streams into it, so
+    no second copy of a state of hundreds of MB is held in memory)."""
+
+    def __init__(self, fh: Any, mac: Any) -> None:
+        self.fh, self.mac = fh, mac
+
+    def write(self, data: Any) -> int:
+        self.mac.update(data)
+        return int(self.fh.write(data))
+
+
+def _signature(fh: Any, key: bytes) -> bytes:
+    """The HMAC of the rest of ``fh``, read in chunks; ``fh`` is left at its end."""
+    mac = hmac.new(key, digestmod=hashlib.sha256)
+    while chunk := fh.read(1 << 20):
+        mac.update(chunk)
+    return mac.digest()
+
+
 def load(path: Path, version: str, problems: Problems, shown: str) -> dict[str, Any] | None:
     """The state saved at ``path`` by this user's goalpath of ``version``, or None."""
     try:
-        blob = path.read_bytes()
+        fh = path.open("rb")
     except OSError:
         return None
-    key = _user_key(create=False)
-    head = len(FORMAT)
-    mac, payload = blob[head : head + _MAC], blob[head + _MAC :]
-    expected = hmac.new(key, payload, hashlib.sha256).digest() if key else b""
-    if not blob.startswith(FORMAT) or not key or not hmac.compare_digest(mac, expected):
-        problems.warning(
-            shown,
-            "ignored: this saved build state was not written by your goalpath, or it is "
-            "damaged; the site is built without it (and the state written again)",
-            hint="nothing to do; never commit .goalpath-cache/ (add it to .gitignore)",
-        )
-        return None
-    try:
-        saved = pickle.loads(payload)
-    except Exception:  # noqa: BLE001 - ours but unreadable (a library changed shape)
-        return None
+    with fh:
+        key = _user_key(create=False)
+        head = fh.read(len(FORMAT) + _MAC)
+        mac = head[len(FORMAT) :]
+        ours = head.startswith(FORMAT) and key is not None
+        if not ours or key is None or not hmac.compare_digest(mac, _signature(fh, key)):
+            problems.warning(
+                shown,
+                "ignored: this saved build state was not written by your goalpath, or it is "
+                "damaged; the site is built without it (and the state written again)",
+                hint="nothing to do; never commit .goalpath-cache/ (add it to .gitignore)",
+            )
+            return None
+        fh.seek(len(FORMAT) + _MAC)
+        try:
+            saved = pickle.load(fh)  # signed by this user's key: written by save() below
+        except Exception:  # noqa: BLE001 - ours but unreadable (a library changed shape)
+            return None
     if not isinstance(saved, dict) or saved.get("version") != version:
         return None
     state = saved.get("state")
@@ -101,14 +123,16 @@ def save(path: Path, version: str, state: dict[str, Any]) -> bool:
     key = _user_key(create=True)
     if key is None:
         return False
-    payload = pickle.dumps({"version": version, "state": state}, protocol=5)
-    mac = hmac.new(key, payload, hashlib.sha256).digest()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as fh:
-                fh.write(FORMAT + mac + payload)
+                fh.write(FORMAT + b"\0" * _MAC)
+                signing = _Signing(fh, hmac.new(key, digestmod=hashlib.sha256))
+                pickle.dump({"version": version, "state": state}, signing, protocol=5)
+                fh.seek(len(FORMAT))
+                fh.write(signing.mac.digest())
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
