@@ -11,6 +11,7 @@ import os
 import secrets
 import shutil
 import sys
+import tempfile
 import time
 from pathlib import Path, PurePosixPath
 
@@ -57,6 +58,23 @@ class OutputWriter:
         self.written[rel] = source.stat().st_size
 
 
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``path`` whole or not at all: into a temporary file beside it, renamed over
+    it, with the usual permissions (``mkstemp`` makes a private file)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
 FileStat = tuple[int, int, int]
 """A written file's inode, size and modification time: whether it is still ours."""
 
@@ -101,15 +119,7 @@ def update_in_place(
             if kept is not None and kept == stats.get(rel):
                 now[rel] = kept
                 continue
-        data = content.encode("utf-8") if isinstance(content, str) else content
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
-        try:
-            tmp.write_bytes(data)
-            os.replace(tmp, target)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
+        write_atomic(target, content.encode("utf-8") if isinstance(content, str) else content)
         st = target.stat()
         now[rel] = (st.st_ino, st.st_size, st.st_mtime_ns)
     for rel in previous.keys() - files.keys():

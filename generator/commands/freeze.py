@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import tempfile
 from pathlib import Path
 
 from .. import __version__
@@ -38,6 +36,7 @@ def freeze_review(
     from ..analysis.reviews import analyse_reviews, parse_label
     from ..analysis.site import resolve_as_of
     from ..build.inputs import load_inputs
+    from ..build.output import write_atomic
     from ..load.frozen import FOLDER
 
     root = root.resolve()
@@ -106,15 +105,6 @@ def freeze_review(
         )
     frozen = FrozenReview(review, day, rel, __version__)
     text = json.dumps(to_json(frozen), indent=2, ensure_ascii=False) + "\n"
-    folder.mkdir(exist_ok=True)
     # written whole or not at all: a half-written file would be an error in every build
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(target, text.encode("utf-8"))
     return target, review.period.title

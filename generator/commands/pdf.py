@@ -45,7 +45,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
-import os
 import tempfile
 import time
 from collections.abc import Callable
@@ -55,6 +54,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from ..build.output import write_atomic
 from ..errors import GoalpathError, Problem
 from ..routes import goal_dir, page_file, review_dir
 from .browser import CHROMIUM_ARGS, INSTALL_CHROMIUM, INSTALL_PLAYWRIGHT, find_chromium
@@ -366,23 +366,8 @@ def _print_one(
         outline=True,
         tagged=True,
     )
-    _write_atomic(job.pdf, data)
+    write_atomic(job.pdf, data)
     return PrintedPage(job.pdf, charts, time.perf_counter() - t0)
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes it private; a PDF is like any file
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _first_line(exc: BaseException) -> str:

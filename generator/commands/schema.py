@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import copy
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -134,19 +132,12 @@ def front_matter_schema(kind: str) -> dict[str, Any]:
 def write_schemas(folder: Path) -> list[Path]:
     """Write ``goal``, ``path`` and ``page`` ``.schema.json`` into ``folder`` (each file
     whole or not at all); returns the files."""
-    folder.mkdir(parents=True, exist_ok=True)
+    from ..build.output import write_atomic
+
     written = []
     for kind in KINDS:
         target = folder / f"{kind}.schema.json"
         text = json.dumps(front_matter_schema(kind), indent=2, ensure_ascii=False) + "\n"
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(text)
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomic(target, text.encode("utf-8"))
         written.append(target)
     return written
