@@ -9,9 +9,12 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    import numpy as np
 
 PERIOD_CODES: Mapping[str, str] = {"week": "W-SUN", "month": "M", "quarter": "Q-DEC"}
 """pandas period codes; weeks end on Sunday, so they start on Monday (ISO)."""
@@ -63,6 +66,11 @@ def period_start(date: Any, period: str) -> pd.Timestamp:
     return pd.Timestamp(_first_and_last_day(date, period)[0]).as_unit("ns")
 
 
+def first_day(date: Any, period: str) -> dt.date:
+    """``period_start`` as a plain ``datetime.date``."""
+    return _first_and_last_day(date, period)[0]
+
+
 def period_end(date: Any, period: str) -> pd.Timestamp:
     """Last day (midnight) of the week, month or quarter ``date`` falls in."""
     return pd.Timestamp(last_day(date, period)).as_unit("ns")
@@ -89,6 +97,20 @@ def period_index(date: Any, period: str) -> int:
     if period == "quarter":
         return (day.year - 1970) * 4 + (day.month - 1) // 3
     return (day.year - 1970) * 12 + day.month - 1
+
+
+def period_indices(starts: Any, period: str) -> np.ndarray:
+    """:func:`period_index` of each value of ``starts`` (datetime64 values or a
+    DatetimeIndex, naive) at once, as an int64 array."""
+    import numpy as np
+
+    _check(period)
+    values = np.asarray(starts, dtype="datetime64[ns]")
+    if period == "week":
+        days = values.astype("datetime64[D]").astype(np.int64)  # 1970-01-01 is day 0
+        return (days + 3) // 7 + 1  # 1969-12-29, the first week's Monday, is day -3
+    months = values.astype("datetime64[M]").astype(np.int64)  # months since 1970-01
+    return months // 3 if period == "quarter" else months
 
 
 def periods_between(start: Any, end: Any, period: str) -> int:

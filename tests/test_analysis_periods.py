@@ -8,8 +8,23 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from generator.analysis.periods import goal_series, series, to_periods, until
-from generator.dates import period_end, period_label, period_start, periods_between
+from generator.analysis.periods import (
+    complete_only,
+    complete_position,
+    goal_series,
+    series,
+    to_periods,
+    until,
+    until_position,
+)
+from generator.dates import (
+    period_end,
+    period_index,
+    period_indices,
+    period_label,
+    period_start,
+    periods_between,
+)
 
 
 def kpis(rows: list[tuple[str, str, float, str]]) -> pd.DataFrame:
@@ -119,6 +134,27 @@ def test_goal_series_prefers_own_group_then_combines_groups() -> None:
     assert goal_series(sum_table, "m", "", "sum").to_list() == [12.0, 1.0]
     with_org = to_periods(kpis([*rows, ("2026-01-05", "m", 9.0, "")]), "month", {})
     assert goal_series(with_org, "m", "").to_list() == [9.0]
+
+
+@pytest.mark.parametrize("period", ["week", "month", "quarter"])
+def test_period_indices_are_each_days_period_index(period: str) -> None:
+    # every day of eighty years, around the epoch and leap days: the array form that
+    # impact estimates and reviews use must count exactly as the scalar one
+    days = pd.date_range("1960-01-01", "2040-12-31", freq="D")
+    expected = np.array([period_index(d, period) for d in days[::7]])
+    assert (period_indices(days[::7], period) == expected).all()
+    assert (period_indices(days, period)[::7] == expected).all()
+    assert period_indices(days.to_numpy().astype("datetime64[s]"), period)[0] == expected[0]
+
+
+def test_cut_positions_agree_with_the_cut_series() -> None:
+    table = to_periods(kpis(ROWS), "week", {})
+    s = series(table, "errors", "")
+    for day in pd.date_range("2026-09-20", "2026-10-31", freq="D"):
+        assert until_position(s, day.date(), "week") == len(until(s, day.date(), "week"))
+        for through in (None, day.date()):
+            cut = complete_only(s, through, "week")
+            assert complete_position(s, len(s), through, "week") == len(cut)
 
 
 def test_until_drops_periods_after_as_of() -> None:

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
-from ..dates import last_day, period_end, period_index
+from ..dates import period_end, period_index, period_indices
 from ..text import day_label, id_words, p_text
 from .inference import SeriesFit, fit_series, mean_difference_se
 
@@ -189,9 +189,9 @@ def split_windows(
     if end < start:
         raise ValueError(f"training ends ({end}) before it starts ({start})")
     s = _clean(s)
-    days = s.index.date  # each period's first day, as a datetime.date
-    ends = np.array([last_day(d, period) < start for d in days], dtype=bool)
-    starts = np.array([d > end for d in days], dtype=bool)
+    # a period ends before ``start`` exactly when it comes before the period holding it
+    ends = _times(s.index, period) < period_index(start, period)
+    starts = s.index.to_numpy().astype("datetime64[D]") > np.datetime64(end, "D")
     return s[ends], s[starts]
 
 
@@ -219,7 +219,13 @@ def _term(
 
 def _times(index: pd.Index, period: str) -> np.ndarray:
     """Period indices of ``index`` (consecutive periods differ by 1; gaps stay gaps)."""
-    return np.array([period_index(ts, period) for ts in index], dtype=float)
+    return period_indices(index, period).astype(np.float64)
+
+
+def _at(s: pd.Series, index: pd.Index) -> np.ndarray:
+    """The values of ``s`` at the labels ``index`` (all of them in ``s``), as floats."""
+    values: np.ndarray = s.to_numpy(dtype=np.float64)[s.index.get_indexer(index)]
+    return values
 
 
 def _noise_caveat(fit: SeriesFit) -> str:
@@ -310,11 +316,12 @@ def estimate_did(
         return _none(
             core, comparison_name, f"Too little data to compare {name_t} with {name_c}: {missing}"
         )
-    d = np.r_[(t_pre[pre] - c_pre[pre]).to_numpy(), (t_post[post] - c_post[post]).to_numpy()]
+    tp, tq, cp, cq = _at(t_pre, pre), _at(t_post, post), _at(c_pre, pre), _at(c_post, post)
+    d = np.r_[tp - cp, tq - cq]
     t = _times(pre.append(post), period)
     t -= t[0]
     is_post = np.r_[np.zeros(len(pre)), np.ones(len(post))]
-    scale = float(np.abs(np.r_[t_pre[pre], t_post[post], c_pre[pre], c_post[post]]).max())
+    scale = float(np.abs(np.r_[tp, tq, cp, cq]).max())
     fit = fit_series(d, t, {"post": is_post})
     est, lo, hi, p = _term(fit, "post", scale)
     trend: tuple[float, float | None, float | None, float | None] | None = None
@@ -428,12 +435,11 @@ def estimate_its(
     if len(pre_s) < min_pre or len(post_s) < min_post:
         missing = _too_little(len(pre_s), len(post_s), min_pre, min_post, period)
         return _none(core, None, f"Too little data to tell: {missing}")
-    s = pd.concat([pre_s, post_s])
-    t = _times(s.index, period)
+    t = _times(pre_s.index.append(post_s.index), period)
     t -= t[0]
     is_post = np.r_[np.zeros(len(pre_s)), np.ones(len(post_s))]
     t_post = (t - t[len(pre_s)]) * is_post
-    y = s.to_numpy(dtype=float)
+    y = np.r_[pre_s.to_numpy(dtype=np.float64), post_s.to_numpy(dtype=np.float64)]
     scale = float(np.abs(y).max())
     fit = fit_series(y, t, {"t": t, "post": is_post, "t_post": t_post})
     est, lo, hi, p = _term(fit, "post", scale)

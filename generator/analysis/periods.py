@@ -22,9 +22,9 @@ from ..dates import (
     _check,
     _ts,
     as_date,
+    first_day,
     last_day,
     period_label,
-    period_start,
 )
 
 PERIOD_COLUMNS = ("metric", "group", "period", "value", "n")
@@ -182,8 +182,16 @@ def until(s: pd.Series, as_of: Any, period: str) -> pd.Series:
     """``s`` without the periods that start after the period holding ``as_of``."""
     if s.empty:
         return s
+    return s.iloc[: until_position(s, as_of, period)]
+
+
+def until_position(s: pd.Series, as_of: Any, period: str) -> int:
+    """How many periods of ``s`` :func:`until` keeps."""
+    if s.empty:
+        return 0
     # The index is sorted (as ``series`` and ``goal_series`` return it): cut at the end.
-    return s.iloc[: s.index.searchsorted(period_start(as_of, period), side="right")]
+    first = np.datetime64(first_day(as_of, period), "ns")
+    return int(s.index.to_numpy().searchsorted(first, side="right"))
 
 
 AVERAGE_DAYS: Mapping[str, float] = {"week": 7.0, "month": 365.25 / 12, "quarter": 365.25 / 4}
@@ -257,12 +265,18 @@ def per_average_period(
 
 def complete_only(s: pd.Series, through: dt.date | None, period: str) -> pd.Series:
     """``s`` without its trailing periods that end after ``through`` (still open)."""
-    if s.empty or through is None:
-        return s
-    keep = len(s)
+    keep = complete_position(s, len(s), through, period)
+    return s if keep == len(s) else s.iloc[:keep]
+
+
+def complete_position(s: pd.Series, end: int, through: dt.date | None, period: str) -> int:
+    """How many of the first ``end`` periods of ``s`` :func:`complete_only` keeps."""
+    keep = end
+    if through is None:
+        return keep
     while keep and last_day(s.index[keep - 1], period) > through:
         keep -= 1
-    return s.iloc[:keep]
+    return keep
 
 
 def open_period_label(ts: Any, period: str) -> str:

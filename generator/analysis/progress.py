@@ -25,11 +25,16 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from ..dates import as_date, period_end, period_index, period_label
+from ..dates import as_date, last_day, period_end, period_index, period_indices, period_label
 from ..model.schema import GoalMeta, KeyResult
 from ..text import day_label
 from .inference import correlation, fit_series
-from .periods import complete_only, goal_series, open_period_label, until
+from .periods import (
+    complete_position,
+    goal_series,
+    open_period_label,
+    until_position,
+)
 
 Status = Literal["not-started", "on-track", "at-risk", "off-track", "achieved", "no-data", "stale"]
 STATUS_LABELS: dict[str, str] = {
@@ -234,7 +239,8 @@ def share_of_way(value: float, baseline: float, target: float, direction: str) -
 def value_range(s: pd.Series, unit: str) -> tuple[float | None, float | None]:
     """The range a KPI can take: never below 0 when it has never been negative (counts,
     rates, money), and at most 100 when its unit is a percentage and it never exceeded it."""
-    values = s.dropna().to_numpy(dtype=np.float64)
+    values = s.to_numpy(dtype=np.float64)
+    values = values[~np.isnan(values)]
     if not len(values):
         return None, None
     low = 0.0 if values.min() >= 0 else None
@@ -244,9 +250,15 @@ def value_range(s: pd.Series, unit: str) -> tuple[float | None, float | None]:
 
 def _recent(s: pd.Series, period: str) -> tuple[np.ndarray, np.ndarray]:
     """The last ``FORECAST_MAX_PERIODS`` periods: (period indices, values)."""
-    recent = s.dropna().iloc[-FORECAST_MAX_PERIODS:]
-    x = np.array([period_index(ts, period) for ts in recent.index], dtype=np.float64)
-    return x, recent.to_numpy(dtype=np.float64)
+    recent = _without_gaps(s)
+    x = period_indices(recent.index[-FORECAST_MAX_PERIODS:], period).astype(np.float64)
+    return x, recent.to_numpy(dtype=np.float64)[-FORECAST_MAX_PERIODS:]
+
+
+def _without_gaps(s: pd.Series) -> pd.Series:
+    """``s.dropna()``, without its copy when there is nothing to drop (a period
+    table's series never has gaps; reviews ask for thousands of them)."""
+    return s.dropna() if np.isnan(s.to_numpy(dtype=np.float64)).any() else s
 
 
 def recent_level(s: pd.Series, period: str) -> tuple[float | None, float | None, float | None, int]:
@@ -262,16 +274,15 @@ def recent_level(s: pd.Series, period: str) -> tuple[float | None, float | None,
     """
     from scipy import special
 
-    values = s.dropna()
+    values = _without_gaps(s)
     if values.empty:
         return None, None, None, 0
     # The last LEVEL_PERIODS periods of the calendar, not the last three with data: a
     # figure from before a gap is not recent.
-    last = period_index(values.index[-1], period)
-    idx = np.array([period_index(ts, period) for ts in values.index[-LEVEL_PERIODS:]])
-    m = int((idx > last - LEVEL_PERIODS).sum())
-    level = float(values.iloc[-m:].mean())
     x, y = _recent(values, period)
+    idx = x[-LEVEL_PERIODS:]
+    m = int((idx > x[-1] - LEVEL_PERIODS).sum())
+    level = float(y[-m:].mean())
     if len(y) < FORECAST_MIN_PERIODS:
         return level, None, None, m
     steps = np.diff(y) / np.sqrt(np.diff(x))  # a gap of k periods: k periods of change
@@ -376,10 +387,9 @@ def _band(gap: float | None, on_track: float, at_risk: float) -> Status:
 _BANDS = ("on-track", "at-risk", "off-track")
 
 
-def _middle(ts: pd.Timestamp, period: str, as_of: dt.date) -> dt.date:
-    """The middle day of the period starting at ``ts`` (never after ``as_of``)."""
-    first = as_date(ts)
-    last = as_date(period_end(ts, period))
+def _middle(first: dt.date, period: str, as_of: dt.date) -> dt.date:
+    """The middle day of the period starting on ``first`` (never after ``as_of``)."""
+    last = last_day(first, period)
     return min(first + (last - first) / 2, as_of)
 
 
@@ -522,20 +532,24 @@ def goal_progress(
     k = goal_meta.kpi
     if own_series is None:
         own_series = goal_series(periods_df, k.metric, k.group, k.agg)
-    seen = until(own_series, as_of, period).dropna()
-    through = complete_through
-    s = complete_only(seen, through, period)
-    open_period = as_date(seen.index[-1]) if len(seen) > len(s) else None
-    open_value = float(seen.iloc[-1]) if open_period is not None else None
+    # positions in the goal's whole series rather than a slice per cut (reviews ask for
+    # the same series on many days)
+    own = _without_gaps(own_series)
+    n_seen = until_position(own, as_of, period)
+    n = complete_position(own, n_seen, complete_through, period)
+    s = own.iloc[:n]
+    figures = s.to_numpy(dtype=np.float64)
+    open_period = as_date(own.index[n_seen - 1]) if n_seen > n else None
+    open_value = float(own.iloc[n_seen - 1]) if open_period is not None else None
     baseline, baseline_date, source = resolve_baseline(goal_meta, s, period)
     plan = expected_path(goal_meta, baseline, baseline_date)
-    has_data = not s.empty
-    current = float(s.iloc[-1]) if has_data else None
+    has_data = len(figures) > 0
+    current = float(figures[-1]) if has_data else None
     current_period = as_date(s.index[-1]) if has_data else None
-    last_obs = min(as_date(period_end(s.index[-1], period)), as_of) if has_data else None
-    stale = has_data and period_index(as_of, period) - period_index(seen.index[-1], period) > (
-        stale_after
-    )
+    last_obs = min(last_day(current_period, period), as_of) if current_period is not None else None
+    stale = has_data and period_index(as_of, period) - period_index(
+        own.index[n_seen - 1], period
+    ) > (stale_after)
     level, level_low, level_high, m = recent_level(s, period)
     floor, ceiling = value_range(s, k.unit)
     if level_low is not None and floor is not None:
@@ -554,7 +568,7 @@ def goal_progress(
     if baseline is not None and baseline_date is not None:
         # The plan over the level's periods (at each period's middle), or by as_of
         # before there are any.
-        days = [_middle(ts, period, as_of) for ts in s.index[-m:]] if m else [as_of]
+        days = [_middle(first, period, as_of) for first in s.index[-m:].date] if m else [as_of]
         values = [expected_value(plan, d) for d in days]
         shares = [
             share_of_way(v, baseline, k.target.value, k.direction) if v is not None else None
@@ -571,7 +585,7 @@ def goal_progress(
     gap = gap_of(progress)
     ends = sorted(g for g in (gap_of(way(level_low)), gap_of(way(level_high))) if g is not None)
     gap_low, gap_high = (ends[0], ends[-1]) if len(ends) == 2 else (None, None)
-    recent = s.iloc[-SUSTAINED_PERIODS:].to_numpy(dtype=np.float64)
+    recent = figures[-SUSTAINED_PERIODS:]
     achieved = bool(len(recent) and (_sign(k.direction) * (recent - k.target.value) >= 0).all())
     before_baseline = baseline_date is not None and as_of < baseline_date
     status = _status(

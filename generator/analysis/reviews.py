@@ -28,7 +28,7 @@ import pandas as pd
 from ..dates import period_end, period_label, period_start
 from ..model.site import Site
 from ..text import count
-from .learning import completion_counts
+from .learning import Completions, completion_counts
 from .periods import complete_through
 from .progress import STATUS_LABELS, STATUS_RANK
 
@@ -290,10 +290,13 @@ def take_snapshots(
     each = mapper or _serial
     goal_ids = list(site.goals)
     by_goal = dict(zip(goal_ids, each(goal_days, goal_ids), strict=True))
-    completions = {
-        pid: completion_counts(data.learning, p.meta, list(days), min_group_size=cfg.min_group_size)
-        for pid, p in site.paths.items()
-    }
+
+    def path_days(pid: str) -> Completions:
+        meta = site.paths[pid].meta
+        return completion_counts(data.learning, meta, list(days), min_group_size=cfg.min_group_size)
+
+    path_ids = list(site.paths)
+    completions = dict(zip(path_ids, each(path_days, path_ids), strict=True))
     return [
         Snapshot(
             days[i],

@@ -280,7 +280,7 @@ class SiteBuilder:
         )
         timings["analyse"] = time.perf_counter() - t
         t = time.perf_counter()
-        charts = self._memo.charts(site, analysis)
+        charts = self._memo.charts(site, analysis, mapper)
         sparklines = self._memo.sparklines(site, analysis)
         timings["chart"] = time.perf_counter() - t
         t = time.perf_counter()

@@ -175,7 +175,7 @@ class BuildMemo:
         self.keys = keys
         return analysis
 
-    def charts(self, site: Site, analysis: SiteAnalysis) -> SiteCharts:
+    def charts(self, site: Site, analysis: SiteAnalysis, mapper: Mapper | None = None) -> SiteCharts:
         """``build_charts``, reusing each goal's and path's charts whose inputs are unchanged.
 
         A page's charts are keyed by its own analysis and by what its charts declare they
@@ -211,6 +211,7 @@ class BuildMemo:
             analysis,
             reuse_goals=_still_valid(self._goal_charts, goal_keys),
             reuse_paths=_still_valid(self._path_charts, path_keys),
+            mapper=mapper,
         )
         self._goal_charts = {g: (key, charts.goals[g]) for g, key in goal_keys.items()}
         self._path_charts = {p: (key, charts.paths[p]) for p, key in path_keys.items()}

@@ -127,15 +127,20 @@ def build_charts(
     analysis: SiteAnalysis,
     reuse_goals: Mapping[str, PageCharts] | None = None,
     reuse_paths: Mapping[str, PageCharts] | None = None,
+    mapper: Callable[[Callable[[str], PageCharts], list[str]], list[PageCharts]] | None = None,
 ) -> SiteCharts:
     """Every page's charts. ``reuse_goals`` / ``reuse_paths``: charts of an earlier build
-    whose inputs the caller knows are unchanged (``build/memo.py``), taken as they are."""
+    whose inputs the caller knows are unchanged (``build/memo.py``), taken as they are.
+    ``mapper(fn, ids)`` makes the goals' charts, maybe on several processes."""
     old_goals, old_paths = reuse_goals or {}, reuse_paths or {}
+    todo = [gid for gid in site.goals if gid not in old_goals]
+
+    def one_goal(gid: str) -> PageCharts:
+        return goal_charts(site, site.goals[gid], analysis)
+
+    made = dict(zip(todo, (mapper or _each)(one_goal, todo), strict=True))
     return SiteCharts(
-        goals={
-            gid: old_goals[gid] if gid in old_goals else goal_charts(site, goal, analysis)
-            for gid, goal in site.goals.items()
-        },
+        goals={gid: old_goals[gid] if gid in old_goals else made[gid] for gid in site.goals},
         paths={
             pid: old_paths[pid] if pid in old_paths else path_charts(site, path, analysis)
             for pid, path in site.paths.items()
@@ -143,3 +148,7 @@ def build_charts(
         timeline=timeline.for_site(site, analysis),
         skills=skills.for_site(site, analysis),
     )
+
+
+def _each(fn: Callable[[str], PageCharts], ids: list[str]) -> list[PageCharts]:
+    return [fn(i) for i in ids]

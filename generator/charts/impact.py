@@ -150,12 +150,13 @@ def make(
 def _window_mean(series: Any, window: tuple[dt.date, dt.date] | None) -> tuple[float, int] | None:
     if series is None or window is None:
         return None
-    import pandas as pd
+    import numpy as np
 
-    part = series[
-        (series.index >= pd.Timestamp(window[0])) & (series.index <= pd.Timestamp(window[1]))
-    ]
-    part = part.dropna()
+    # arrays, not a masked Series: four windows per goal at thousands of goals
+    starts = series.index.to_numpy()
+    inside = (starts >= np.datetime64(window[0], "D")) & (starts <= np.datetime64(window[1], "D"))
+    part = series.to_numpy(dtype=np.float64)[inside]
+    part = part[~np.isnan(part)]
     return (float(part.mean()), len(part)) if len(part) else None
 
 
