@@ -369,3 +369,32 @@ def test_a_build_from_the_disk_cache_equals_a_clean_build(make_site, tmp_path: P
         and len(foreign._kept[disk_cache.FITS].used) > foreign._kept[disk_cache.FITS].hits
     )  # refitted
     assert _tree(tmp_path / "foreign") == _tree(tmp_path / "clean")
+
+
+def test_theme_templates_compile_once_per_user_not_per_build(
+    make_site, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Jinja bytecode cache lives in the user's cache folder (never in the site
+    folder, which others may write) and a build that loads from it writes the same site."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache-home"))
+    root = make_site()
+    assert SiteBuilder(root, tmp_path / "first").build().ok
+    (folder,) = (tmp_path / "cache-home" / "goalpath").glob("jinja-*")
+    compiled = sorted(folder.iterdir())
+    assert compiled and all(p.suffix == ".cache" for p in compiled)
+    assert folder.stat().st_mode & 0o077 == 0  # this user's only
+    assert not list(root.rglob("*.cache"))
+    import jinja2
+
+    loaded: list[str] = []
+    original = jinja2.FileSystemBytecodeCache.load_bytecode
+
+    def spy(self: jinja2.FileSystemBytecodeCache, bucket: jinja2.bccache.Bucket) -> None:
+        original(self, bucket)
+        if bucket.code is not None:
+            loaded.append(bucket.key)
+
+    monkeypatch.setattr(jinja2.FileSystemBytecodeCache, "load_bytecode", spy)
+    assert SiteBuilder(root, tmp_path / "second").build().ok
+    assert len(loaded) >= len(compiled) > 0  # every template from the cache
+    assert _tree(tmp_path / "second") == _tree(tmp_path / "first")

@@ -165,3 +165,80 @@ def test_chart_colours_have_one_home() -> None:
         assert declared.get(name) == colour, (
             f"--{name} is {declared.get(name)}, charts use {colour}"
         )
+
+
+def _compile_script() -> Any:
+    spec = importlib.util.spec_from_file_location(
+        "compile_chart_templates",
+        Path(__file__).resolve().parent.parent / "scripts" / "compile_chart_templates.py",
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_packaged_templates_are_those_the_chart_modules_make() -> None:
+    """generator/charts/templates.json is what a first build uses instead of Altair: it
+    must come from the chart modules as they are (run scripts/compile_chart_templates.py
+    after changing one), and, made by this Altair, be exactly what Altair makes now."""
+    from generator.build import disk_cache
+    from generator.charts import base
+
+    path = Path(base.__file__).parent / disk_cache.PACKAGED_TEMPLATES
+    packaged = json.loads(path.read_text(encoding="utf-8"))
+    assert packaged["modules"] == disk_cache.chart_modules_digest(), (
+        "a chart module changed: run python scripts/compile_chart_templates.py"
+    )
+    assert sorted(packaged["values"]) == sorted(base.MAKERS)
+    if packaged["altair"] == disk_cache.altair_version():
+        assert disk_cache.packaged_templates() == packaged["values"]
+        fresh = json.loads(json.dumps(_compile_script().compiled()["values"]))
+        assert packaged["values"] == fresh
+    else:  # another Altair: the file is not used, each template is compiled as before
+        assert disk_cache.packaged_templates() == {}
+
+
+def test_packaged_templates_from_other_code_are_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator.build import disk_cache
+
+    assert disk_cache.packaged_templates()  # this checkout's file is current (test above)
+    monkeypatch.setattr(disk_cache, "altair_version", lambda: "0.0.1")
+    assert disk_cache.packaged_templates() == {}
+    monkeypatch.undo()
+    monkeypatch.setattr(disk_cache, "chart_modules_digest", lambda: "other modules")
+    assert disk_cache.packaged_templates() == {}
+
+
+def test_a_first_build_takes_the_packaged_templates_without_altair(tmp_path: Path) -> None:
+    """A new checkout (no .goalpath-cache): the site is built without importing Altair,
+    and is the same as one whose templates Altair compiled in the build."""
+    import shutil
+    import subprocess
+
+    root = write_site(tmp_path / "site", MINIMAL_SITE)
+
+    def first_build(out: str, packaged: bool) -> list[str]:
+        shutil.rmtree(root / ".goalpath-cache", ignore_errors=True)
+        code = (
+            "import sys; from pathlib import Path; from generator.build import disk_cache;"
+            + ("" if packaged else "disk_cache.packaged_templates = lambda: {};")
+            + "from generator.build.builder import SiteBuilder;"
+            f"r = SiteBuilder(Path({str(root)!r}), Path({str(tmp_path / out)!r})).build();"
+            "print(r.ok, 'altair' in sys.modules)"
+        )
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr[-2000:]
+        return done.stdout.split()
+
+    assert first_build("first", packaged=True) == ["True", "False"]
+    assert first_build("altair", packaged=False) == ["True", "True"]
+
+    def tree(out: Path) -> dict[str, bytes]:
+        return {
+            p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()
+        }
+
+    assert tree(tmp_path / "first") == tree(tmp_path / "altair")

@@ -168,14 +168,12 @@ def _day(x: Any) -> dt.date:
 def _clean(s: pd.Series) -> pd.Series:
     """``s`` as floats without gaps, indexed by unique period starts in order."""
     index = s.index
-    if (
-        s.dtype == np.float64
-        and isinstance(index, pd.DatetimeIndex)
-        and index.is_monotonic_increasing
-        and index.is_unique
-        and not s.hasnans
-    ):
-        return s  # already clean, as the series of a period table are
+    if s.dtype == np.float64 and isinstance(index, pd.DatetimeIndex):
+        starts = index.to_numpy()
+        # strictly increasing (sorted, no duplicates) and no gaps: as the series of a
+        # period table are; asked without pandas' index caches, which each slice rebuilds
+        if (starts[1:] > starts[:-1]).all() and not np.isnan(s.to_numpy()).any():
+            return s
     out = pd.Series(s, dtype="float64").dropna()
     out.index = pd.DatetimeIndex(out.index)
     return out[~out.index.duplicated(keep="last")].sort_index()
@@ -189,10 +187,12 @@ def split_windows(
     if end < start:
         raise ValueError(f"training ends ({end}) before it starts ({start})")
     s = _clean(s)
-    # a period ends before ``start`` exactly when it comes before the period holding it
-    ends = _times(s.index, period) < period_index(start, period)
-    starts = s.index.to_numpy().astype("datetime64[D]") > np.datetime64(end, "D")
-    return s[ends], s[starts]
+    # sorted periods: those before training are a head, those after it a tail. A period
+    # ends before ``start`` exactly when it comes before the period holding it.
+    before = int(np.searchsorted(_times(s.index, period), period_index(start, period)))
+    days = s.index.to_numpy().astype("datetime64[D]")
+    after = int(np.searchsorted(days, np.datetime64(end, "D"), side="right"))
+    return s.iloc[:before], s.iloc[after:]
 
 
 def _window(idx: pd.Index) -> tuple[dt.date, dt.date] | None:

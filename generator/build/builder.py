@@ -152,6 +152,10 @@ class SiteBuilder:
             if not self._kept:
                 for name, version in versions.items():
                     self._kept[name] = disk_cache.load(cache_dir, name, problems, version)
+                charts = self._kept[disk_cache.CHARTS]
+                for module, compiled in disk_cache.packaged_templates().items():
+                    if module not in charts:  # kept by the last build, or from the package
+                        charts[module] = compiled
             for kept in self._kept.values():
                 kept.start()
             with (
@@ -323,8 +327,11 @@ class SiteBuilder:
                 return None, template_problem(exc, theme)
             return html, None
 
-        # both cores when there are many pages; the same bytes in the same order
-        pages = dict(zip(todo, ForkMapper(min_items=PARALLEL_PAGES)(render, todo), strict=True))
+        # both cores when there is much to render (a review page lists every goal: it
+        # weighs as many pages); the same bytes in the same order
+        work = sum(len(site.goals) if jobs[i].template == "review.html" else 1 for i in todo)
+        many = ForkMapper(min_items=1 if work >= PARALLEL_PAGES else len(todo) + 1)
+        pages = dict(zip(todo, many(render, todo), strict=True))
         for i, (job, key) in enumerate(zip(jobs, keys, strict=True)):
             if i in pages:
                 html, problem = pages[i]

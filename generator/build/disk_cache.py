@@ -44,14 +44,45 @@ def fits_version() -> str:
 
 def charts_version() -> str:
     """What a compiled template depends on: Altair's version and the chart modules."""
+    return hashlib.sha256(f"altair {altair_version()}|{chart_modules_digest()}".encode()).hexdigest()
+
+
+def altair_version() -> str:
     from importlib.metadata import version
 
+    return version("altair")
+
+
+def chart_modules_digest() -> str:
+    """The digest of the chart modules' source (``generator/charts/*.py``)."""
     from .. import charts
 
-    h = hashlib.sha256(f"altair {version('altair')}".encode())
+    h = hashlib.sha256()
     for module in sorted(Path(charts.__file__).parent.glob("*.py")):
         h.update(module.name.encode() + b"\0" + module.read_bytes())
     return h.hexdigest()
+
+
+PACKAGED_TEMPLATES = "templates.json"
+"""The chart templates compiled when the package was made (``generator/charts/``), for
+the Altair version named in it: a first build need not import Altair either."""
+
+
+def packaged_templates() -> dict[str, Any]:
+    """The package's compiled templates when they were made by this Altair from these
+    chart modules; otherwise none (each is compiled when first used, as before)."""
+    from .. import charts
+
+    path = Path(charts.__file__).parent / PACKAGED_TEMPLATES
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or not isinstance(data.get("values"), dict):
+        return {}
+    if data.get("altair") != altair_version() or data.get("modules") != chart_modules_digest():
+        return {}
+    return dict(data["values"])
 
 
 class KeptValues(MutableMapping[str, Any]):

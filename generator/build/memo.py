@@ -268,7 +268,11 @@ class BuildMemo:
         sig = [(p.as_posix(), p.stat().st_mtime_ns, p.stat().st_size) for p in files]
         key = digest([theme.name, [c.as_posix() for c in theme.chain], sig])
         if self._env is None or self._env[0] != key:
-            self._env = (key, make_env(theme))
+            from .saved_state import template_bytecode
+
+            env = make_env(theme)
+            env.bytecode_cache = template_bytecode(env)
+            self._env = (key, env)
         return self._env[1], key
 
     def page_keys(self, state: RenderState, theme_key: str, dataset: Dataset, today: dt.date | None) -> str:

@@ -48,6 +48,9 @@ TemplateStore = MutableMapping[str, dict[str, Any]]
 its template's dict, so a build with every template kept need not import Altair."""
 
 _templates: TemplateStore | None = None
+MAKERS: dict[str, Callable[[], dict[str, Any]]] = {}
+"""Every chart module's template maker, by module (``scripts/compile_chart_templates.py``
+compiles them all into the package's ``templates.json``)."""
 
 
 @contextlib.contextmanager
@@ -67,6 +70,7 @@ def template(make: Callable[[], dict[str, Any]]) -> Callable[[], dict[str, Any]]
     taken from the :func:`remembered_templates` store; every use is marked in the store,
     so it keeps what this build used."""
     key = make.__module__
+    MAKERS[key] = make
     made: list[dict[str, Any]] = []
 
     def get() -> dict[str, Any]:
