@@ -98,14 +98,20 @@ def test_a_state_file_from_elsewhere_is_never_unpickled(
     (state,) = _state_files(root)
     trap = tmp_path / "pwned"
     payload = pickle.dumps({"version": "x", "state": _Trap(trap)})
-    state.write_bytes(saved_state.FORMAT + b"\0" * 32 + payload)
-    (root / "content/goals/company.md").write_text(
-        (root / "content/goals/company.md").read_text(encoding="utf-8") + "\nx\n",
-        encoding="utf-8",
-    )
-    code, err = _build(root, capsys)
-    assert code == 0 and "not written by your goalpath" in err
-    assert not trap.exists()
+    from generator.build.up_to_date import own_digest
+
+    company = root / "content/goals/company.md"
+    # the best an attacker can do: the header of this very goalpath (its digest is
+    # public), a made-up signature; and a file in the format of no goalpath at all
+    for head in (
+        saved_state.FORMAT + saved_state._version_line(own_digest()) + b"\0" * 32,
+        b"PK\x03\x04" + b"\0" * 100,
+    ):
+        state.write_bytes(head + payload)
+        company.write_text(company.read_text(encoding="utf-8") + "\nx\n", encoding="utf-8")
+        code, err = _build(root, capsys)
+        assert code == 0 and "not written by your goalpath" in err
+        assert not trap.exists()
 
 
 def test_a_state_of_another_goalpath_version_is_ignored_silently(
@@ -123,3 +129,30 @@ def test_a_state_of_another_goalpath_version_is_ignored_silently(
     code, err = _build(root, capsys)
     assert code == 0 and "warning" not in err
     assert _rendered(err) == everything
+
+
+def test_a_restored_state_unpacks_only_the_charts_a_page_asks_for(
+    make_site, tmp_path: Path
+) -> None:
+    """Goal charts stay pickled inside the restored state (``memo.Packed``) until a page
+    that is rendered again asks for them; the site is still a clean build's."""
+    from generator.build import memo as build_memo
+
+    root = make_site()
+    first = SiteBuilder(root, root / "build", persist=True)
+    assert first.build().ok
+    assert sorted(first._memo._goal_charts) == ["company", "grow-sales"]
+    charts = first._memo._goal_charts["grow-sales"][1].get()
+    assert "kpi" in charts
+    goal = root / "content/goals/grow-sales.md"
+    goal.write_text(goal.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    second = SiteBuilder(root, root / "build", persist=True)
+    result = second.build()
+    assert result.ok and result.pages == 1
+    kept = second._memo._goal_charts
+    unpacked = [g for g, (_, packed) in kept.items() if packed._value is not build_memo._UNSET]
+    assert unpacked == ["grow-sales"]  # the edited goal's page asked; none of the others
+    assert SiteBuilder(root, tmp_path / "clean").build().ok
+    assert tree(root / "build") == tree(tmp_path / "clean")
+    again = pickle.loads(pickle.dumps(first._memo._goal_charts["grow-sales"][1]))
+    assert again.get() == charts and again.get() is not charts

@@ -11,7 +11,7 @@ site-wide ones. Pure: no files, no HTML.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -140,7 +140,7 @@ def build_charts(
 
     made = dict(zip(todo, (mapper or _each)(one_goal, todo), strict=True))
     return SiteCharts(
-        goals={gid: old_goals[gid] if gid in old_goals else made[gid] for gid in site.goals},
+        goals=_GoalCharts(list(site.goals), made, old_goals),
         paths={
             pid: old_paths[pid] if pid in old_paths else path_charts(site, path, analysis)
             for pid, path in site.paths.items()
@@ -152,3 +152,28 @@ def build_charts(
 
 def _each(fn: Callable[[str], PageCharts], ids: list[str]) -> list[PageCharts]:
     return [fn(i) for i in ids]
+
+
+class _GoalCharts(Mapping[str, PageCharts]):
+    """Each goal's charts, made now or reused; a reused goal's are taken from
+    ``reused`` only when a page asks (a saved state keeps them packed)."""
+
+    def __init__(
+        self, order: list[str], made: Mapping[str, PageCharts], reused: Mapping[str, PageCharts]
+    ) -> None:
+        self._order, self._made, self._reused = order, made, reused
+        self._ids = frozenset(order)
+
+    def __getitem__(self, gid: str) -> PageCharts:
+        if gid not in self._ids:
+            raise KeyError(gid)
+        return self._made[gid] if gid in self._made else self._reused[gid]
+
+    def __contains__(self, gid: object) -> bool:  # Mapping's would take the charts to look
+        return gid in self._ids
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._order)
+
+    def __len__(self) -> int:
+        return len(self._order)
