@@ -195,6 +195,9 @@ def split_windows(
     return s.iloc[:before], s.iloc[after:]
 
 
+_NO_PERIODS = pd.Index([])
+
+
 def _window(idx: pd.Index) -> tuple[dt.date, dt.date] | None:
     return (_day(idx[0]), _day(idx[-1])) if len(idx) else None
 
@@ -586,7 +589,7 @@ def estimate_cohorts(
     latest = max((s.index[-1].date() for s in usable.values()), default=None)
     out: list[ImpactEstimate] = []
     for c in cohorts:
-        no_data = _core(c.cohort, pd.Index([]), pd.Index([]), period, unit)
+        no_data = _core(c.cohort, _NO_PERIODS, _NO_PERIODS, period, unit)
         running = (
             _day(as_of) <= c.end if as_of is not None else latest is not None and latest <= c.end
         )

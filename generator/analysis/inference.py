@@ -234,6 +234,38 @@ def _draws_correction(times_key: bytes, x_key: bytes, p: int) -> np.ndarray:
     return np.asarray(exact / seen, dtype=float)
 
 
+@functools.lru_cache(maxsize=4096)
+def _null_distribution(
+    times_key: bytes, x_key: bytes, p: int, k: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per coefficient, the corrected sorted |t*| a fit whose REML chose candidate ``k``
+    is judged against (p × DRAWS), and its 95% critical values: the same for every
+    series of the design, so made once per (design, k)."""
+    # Draws from the bias-corrected model, but never a critical value below that of
+    # independent noise: with 3–6 periods on one side, REML often fits an alternating
+    # (negative) correlation to iid noise, and its narrower draws then under-cover (91%).
+    iid = _null_t(times_key, x_key, p, 0)[0]
+    null = np.array(
+        [
+            np.maximum(
+                _null_t(times_key, x_key, p, _bootstrap_model(times_key, x_key, p, k, j))[0][j],
+                iid[j],
+            )
+            for j in range(p)
+        ]
+    )
+    null = null * _draws_correction(times_key, x_key, p)[:, None]
+    null.setflags(write=False)
+    crit = null[:, int(np.ceil(LEVEL * (DRAWS + 1))) - 1]
+    return null, crit
+
+
+@functools.lru_cache(maxsize=4096)
+def _full_rank(x_key: bytes, n: int, p: int) -> bool:
+    x = np.frombuffer(x_key, dtype=float).reshape(n, p)
+    return bool(np.linalg.matrix_rank(x) == p)
+
+
 def _prepare(
     y: np.ndarray, times: np.ndarray, columns: dict[str, np.ndarray]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, bool]:
@@ -246,7 +278,7 @@ def _prepare(
     resid = y - x @ beta
     scale_of_data = max(1.0, float(np.abs(y).max()))
     exact = float(np.abs(resid).max()) <= 1e-9 * scale_of_data
-    ok = not (n - p < MIN_DOF or exact or np.linalg.matrix_rank(x) < p)
+    ok = not (n - p < MIN_DOF or exact or not _full_rank(np.ascontiguousarray(x).tobytes(), n, p))
     return y, times, x, beta, ok
 
 
@@ -336,21 +368,7 @@ def _fit(
     k = int(best[0])
     scale = float(q[0]) / design.dof
     se = np.sqrt(scale * design.variances[k])
-    # Draws from the bias-corrected model, but never a critical value below that of
-    # independent noise: with 3–6 periods on one side, REML often fits an alternating
-    # (negative) correlation to iid noise, and its narrower draws then under-cover (91%).
-    iid = _null_t(times_key, x_key, p, 0)[0]
-    null = np.array(
-        [
-            np.maximum(
-                _null_t(times_key, x_key, p, _bootstrap_model(times_key, x_key, p, k, j))[0][j],
-                iid[j],
-            )
-            for j in range(p)
-        ]
-    )
-    null = null * _draws_correction(times_key, x_key, p)[:, None]
-    crit = null[:, int(np.ceil(LEVEL * (DRAWS + 1))) - 1]
+    null, crit = _null_distribution(times_key, x_key, p, k)
     t_obs = np.abs(beta / se)
     exceed = (null >= t_obs[:, None]).sum(axis=1)
     p_values = (1 + exceed) / (DRAWS + 1)

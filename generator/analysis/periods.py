@@ -12,7 +12,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -102,6 +102,9 @@ class PeriodLookup:
     """``table["period"]`` as datetime64 values: a series is a slice, not a row look-up."""
     values: np.ndarray | None = None
     """``table["value"]`` as float64."""
+    _made: dict[tuple[str, str], pd.Series] = field(default_factory=dict, compare=False)
+    """Series already made (reviews ask for the same groups on every review day). They
+    are shared: callers cut them (``until``, ``iloc``) and never change them."""
 
     def metric_rows(self, metric: str) -> pd.DataFrame:
         """The rows of ``metric`` (none when it has no data)."""
@@ -110,6 +113,12 @@ class PeriodLookup:
 
     def group_series(self, metric: str, group: str) -> pd.Series:
         """``series(table, metric, group)``."""
+        made = self._made.get((metric, group))
+        if made is None:
+            made = self._made[(metric, group)] = self._group_series(metric, group)
+        return made
+
+    def _group_series(self, metric: str, group: str) -> pd.Series:
         found = self.group_positions.get((metric, group))
         if found is None or len(found) == 0:
             return _empty_series()
