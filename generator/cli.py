@@ -142,17 +142,24 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .build.inputs import check_site
+    from .build.up_to_date import LastCheck
 
-    problems = check_site(args.site)
+    last = LastCheck(args.site.resolve())
+    problems = [Problem(**p) for p in last.problems] if last.problems is not None else None
+    if problems is None:  # something changed since the last check (or there was none)
+        from .build.inputs import check_site
+
+        problems = list(check_site(args.site))
+        last.save([p.to_json() for p in problems])
     if args.format == "json":
         json.dump([p.to_json() for p in problems], sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
-        _print_problems(list(problems), sys.stderr)
-        sys.stderr.write(f"{_summary(list(problems))}\n")
-    failed = bool(problems.errors) or (args.strict and bool(problems.warnings))
-    return 1 if failed else 0
+        _print_problems(problems, sys.stderr)
+        sys.stderr.write(f"{_summary(problems)}\n")
+    errors = any(p.severity == "error" for p in problems)
+    warnings = any(p.severity == "warning" for p in problems)
+    return 1 if errors or (args.strict and warnings) else 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

@@ -223,3 +223,49 @@ def test_the_same_warning_in_many_files_is_summarised(make_site, capsys) -> None
     assert main(["check", "--site", str(root), "--format", "json"]) == 0
     listed = json.loads(capsys.readouterr().out)
     assert sum(p["field"] == "subtitle" for p in listed) == 10
+
+
+def test_a_check_with_nothing_changed_repeats_the_last_result_without_loading(make_site):
+    """The second check of unchanged inputs prints the same (no pandas imported); any
+    edit checks again; a damaged record is not trusted."""
+    root = make_site(
+        {
+            "content/goals/typo.md": """
+                ---
+                title: Typo
+                owner: X
+                kpi:
+                  metric: sales_per_rep
+                  direction: increase
+                  target: {value: 12, date: 2026-12-31}
+                ownr: typo
+                ---
+            """
+        }
+    )
+    first = run("check", "--site", str(root))
+    assert first[0] == 0 and "ownr" in first[2]
+    assert (root / ".goalpath-cache" / "check.json").is_file()
+    code = (
+        "import sys; from generator.cli import main;"
+        f"c = main(['check', '--site', {str(root)!r}]);"
+        "print(c, 'pandas' in sys.modules, file=sys.stdout)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stdout.split() == ["0", "False"], done.stderr[-2000:]
+    assert done.stderr == first[2]
+    assert run("check", "--site", str(root), "--strict")[0] == 1  # the warning still counts
+    as_json = json.loads(run("check", "--site", str(root), "--format", "json")[1])
+    assert [p["field"] for p in as_json] == ["ownr"]
+
+    goal = root / "content/goals/typo.md"
+    goal.write_text(goal.read_text(encoding="utf-8").replace("ownr: typo\n", ""), "utf-8")
+    code_, _, err = run("check", "--site", str(root))
+    assert code_ == 0 and "ownr" not in err
+
+    record = root / ".goalpath-cache" / "check.json"
+    saved = json.loads(record.read_text(encoding="utf-8"))
+    saved["problems"] = [{"file": "x", "nonsense": 1}]
+    record.write_text(json.dumps(saved), encoding="utf-8")
+    code_, _, err = run("check", "--site", str(root))
+    assert code_ == 0 and "nonsense" not in err and "Traceback" not in err
