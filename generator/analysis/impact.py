@@ -19,7 +19,6 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from scipy import special
 
 from ..dates import period_end, period_index, period_indices
 from ..text import day_label, id_words, p_text
@@ -536,6 +535,8 @@ def minimum_detectable_effect(
     post_times = t[-1] + 1 + np.arange(n_post)
     se = mean_difference_se(t, post_times, fit.phi, fit.share, fit.sigma)
     dof = n_pre + n_post - 2
+    from scipy import special  # only for a plan's detectable effect: not every build
+
     quantiles = special.stdtrit(dof, 1 - alpha / 2) + special.stdtrit(dof, power)
     return float(quantiles * se)
 

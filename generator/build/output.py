@@ -29,6 +29,9 @@ class OutputWriter:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.written: dict[str, int] = {}
+        self._folders: set[Path] = set()
+        """Folders made so far (a thousand pages share a few: one mkdir each, not a
+        thousand)."""
 
     def _target(self, rel: str) -> Path:
         pure = PurePosixPath(rel)
@@ -44,16 +47,21 @@ class OutputWriter:
             raise UnsafeOutputPath(f"{rel!r} would be written twice")
         return self.root.joinpath(*pure.parts)
 
+    def _folder_for(self, target: Path) -> None:
+        if target.parent not in self._folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(target.parent)
+
     def write(self, rel: str, content: str | bytes) -> None:
         target = self._target(rel)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        self._folder_for(target)
         data = content.encode("utf-8") if isinstance(content, str) else content
         target.write_bytes(data)
         self.written[rel] = len(data)
 
     def copy(self, rel: str, source: Path) -> None:
         target = self._target(rel)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        self._folder_for(target)
         shutil.copyfile(source, target)
         self.written[rel] = source.stat().st_size
 
