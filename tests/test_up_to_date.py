@@ -140,3 +140,15 @@ def test_the_shortcut_imports_neither_pandas_nor_jinja(
         capture_output=True, text=True, check=True, env=env, timeout=60,
     )  # fmt: skip
     assert json.loads(out.stdout) == [0, []]
+
+
+def test_library_versions_are_read_as_importlib_metadata_reads_them() -> None:
+    """The up-to-date digest names each library's version from its dist-info folder
+    (no metadata parsing); it must be the version importlib.metadata reports."""
+    from importlib import metadata
+
+    from generator.build import up_to_date
+
+    found = up_to_date.installed_versions()
+    for name in up_to_date.LIBRARIES:
+        assert found[up_to_date._normal(name)] == metadata.version(name), name

