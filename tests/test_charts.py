@@ -236,9 +236,6 @@ def test_a_first_build_takes_the_packaged_templates_without_altair(tmp_path: Pat
     assert first_build("first", packaged=True) == ["True", "False"]
     assert first_build("altair", packaged=False) == ["True", "True"]
 
-    def tree(out: Path) -> dict[str, bytes]:
-        return {
-            p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()
-        }
+    from tests.test_incremental import tree
 
     assert tree(tmp_path / "first") == tree(tmp_path / "altair")

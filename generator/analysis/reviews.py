@@ -208,11 +208,11 @@ def take_snapshots(
     from .site import (
         _control_group,
         _seen,
-        _serial,
         _windows,
         impacts_on,
         kpi_periods,
         progress_on,
+        serial,
     )
 
     cfg = site.config
@@ -287,7 +287,7 @@ def take_snapshots(
             )
         return [snaps[i] for i in range(len(days))]
 
-    each = mapper or _serial
+    each = mapper or serial
     goal_ids = list(site.goals)
     by_goal = dict(zip(goal_ids, each(goal_days, goal_ids), strict=True))
 

@@ -580,7 +580,7 @@ Mapper = Callable[[Callable[[Any], Any], Sequence[Any]], list[Any]]
 """``mapper(fn, items)`` → ``[fn(x) for x in items]``, in any process (``build/parallel``)."""
 
 
-def _serial(fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
+def serial(fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
     """The mapper of one process."""
     return [fn(item) for item in items]
 
@@ -613,7 +613,7 @@ def analyse_site(
     # pool forks, so its workers share it
     periods = kpi_periods(site, data) if todo else None
     complete = complete_through(_seen(data), site.config.period) if todo else {}
-    each = mapper or _serial
+    each = mapper or serial
     new_paths = [pid for pid in site.paths if pid not in old_paths]
     fresh_paths = dict(
         zip(

@@ -20,7 +20,7 @@ from .base import ChartSpec
 
 if TYPE_CHECKING:
     from ..analysis.reviews import Review
-    from ..analysis.site import SiteAnalysis
+    from ..analysis.site import Mapper, SiteAnalysis
     from ..model.site import Goal, LearningPath, Site
 
 Made = ChartSpec | Sequence[ChartSpec] | None
@@ -127,7 +127,7 @@ def build_charts(
     analysis: SiteAnalysis,
     reuse_goals: Mapping[str, PageCharts] | None = None,
     reuse_paths: Mapping[str, PageCharts] | None = None,
-    mapper: Callable[[Callable[[str], PageCharts], list[str]], list[PageCharts]] | None = None,
+    mapper: Mapper | None = None,
 ) -> SiteCharts:
     """Every page's charts. ``reuse_goals`` / ``reuse_paths``: charts of an earlier build
     whose inputs the caller knows are unchanged (``build/memo.py``), taken as they are.
@@ -138,7 +138,9 @@ def build_charts(
     def one_goal(gid: str) -> PageCharts:
         return goal_charts(site, site.goals[gid], analysis)
 
-    made = dict(zip(todo, (mapper or _each)(one_goal, todo), strict=True))
+    from ..analysis.site import serial
+
+    made = dict(zip(todo, (mapper or serial)(one_goal, todo), strict=True))
     return SiteCharts(
         goals=_GoalCharts(list(site.goals), made, old_goals),
         paths={
@@ -148,10 +150,6 @@ def build_charts(
         timeline=timeline.for_site(site, analysis),
         skills=skills.for_site(site, analysis),
     )
-
-
-def _each(fn: Callable[[str], PageCharts], ids: list[str]) -> list[PageCharts]:
-    return [fn(i) for i in ids]
 
 
 class _GoalCharts(Mapping[str, PageCharts]):
